@@ -1,0 +1,2 @@
+# tests/: cross-component unit and integration tests.
+$(call test_program,test_log,tests/unit/test_log.c,$(LIB_fenestra),-lcmocka,,unit)
