@@ -43,9 +43,18 @@ struct fen_share {
 struct fen_pool *fen_pool_create(const char *spec, size_t max_pages)
     __attribute__((warn_unused_result));
 
-/* Local backend: the pool's memfd (owned by the pool), its size in pages, id. */
+/* Local backend: wrap a sealed memfd someone else created (the Xorg driver's
+ * pixmap pool) as pool `pool_id`; takes ownership of fd.  Pages of such a
+ * pool are allocated by its creator, so fen_pool_share is not used on it;
+ * the agent only announces it and sends refs the creator reports. */
+struct fen_pool *fen_pool_adopt_fd(int fd, size_t npages, uint32_t pool_id)
+    __attribute__((warn_unused_result));
+
+/* Local backend: the pool's memfd (owned by the pool), its size in pages, id
+ * (fen_pool_create makes pool 0). */
 int fen_pool_fd(const struct fen_pool *pool);
 size_t fen_pool_npages(const struct fen_pool *pool);
+uint32_t fen_pool_id(const struct fen_pool *pool);
 
 /* Tell dom0 about the pool on a freshly opened gui channel: local sends
  * FEN_MSG_POOL with the memfd attached; xen sends nothing.  0 or -1. */
@@ -69,9 +78,9 @@ struct fen_mapper *fen_mapper_create(const char *spec) __attribute__((warn_unuse
 
 /* Local backend: adopt the pool fd received with FEN_MSG_POOL (the mapper
  * takes ownership of fd, also on failure).  Fails with a reason when the fd
- * is not a sealed memfd of exactly npages pages.  Replaces any previous pool
- * (existing mappings stay valid). */
-enum fen_err fen_mapper_set_pool(struct fen_mapper *m, int fd, uint32_t npages,
+ * is not a sealed memfd of exactly npages pages or pool_id >= FEN_MAX_POOLS.
+ * Replaces any previous pool with that id (existing mappings stay valid). */
+enum fen_err fen_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id, int fd, uint32_t npages,
                                  struct fen_error *err) __attribute__((warn_unused_result));
 
 struct fen_mapping {
@@ -84,10 +93,12 @@ struct fen_mapping {
     off_t pool_offset;
 };
 
-/* Map `n` refs (1..FEN_MAX_REFS_PER_WINDOW) into one read-only mapping.
- * NULL with a reason in err on a bad ref or failure. */
-struct fen_mapping *fen_mapper_map(struct fen_mapper *m, const uint32_t *refs, size_t n,
-                                   struct fen_error *err) __attribute__((warn_unused_result));
+/* Map `n` refs (1..FEN_MAX_REFS_PER_WINDOW) of pool `pool_id` (xen: 0) into
+ * one read-only mapping.  NULL with a reason in err on an unknown pool, a bad
+ * ref, or failure. */
+struct fen_mapping *fen_mapper_map(struct fen_mapper *m, uint32_t pool_id, const uint32_t *refs,
+                                   size_t n, struct fen_error *err)
+    __attribute__((warn_unused_result));
 void fen_mapping_unmap(struct fen_mapper *m, struct fen_mapping *map); /* accepts NULL */
 
 void fen_mapper_destroy(struct fen_mapper *m); /* accepts NULL */

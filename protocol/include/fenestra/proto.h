@@ -173,6 +173,7 @@ struct fen_msg_window_dump {
     uint32_t offset;    /* < FEN_PAGE_SIZE */
     uint32_t format;    /* enum fen_pixel_format */
     uint32_t serial;    /* echoed in DUMP_ACK; lets the guest free old pages */
+    uint32_t pool_id;   /* local: which announced pool (FEN_MSG_POOL); xen: 0 */
     uint32_t num_refs;
 };
 
@@ -235,10 +236,11 @@ struct fen_msg_cursor {
  * as SCM_RIGHTS ancillary data with this message.  Sent before the first
  * WINDOW_DUMP and again after each reconnect. */
 struct fen_msg_pool {
-    uint32_t npages; /* 1..FEN_MAX_POOL_PAGES */
-    uint32_t pool_id;
+    uint32_t npages;  /* 1..FEN_MAX_POOL_PAGES */
+    uint32_t pool_id; /* 0..FEN_MAX_POOLS-1; re-announcing an id replaces it */
 };
 #define FEN_MAX_POOL_PAGES (1u << 20) /* 4 GiB of address space */
+#define FEN_MAX_POOLS 4u /* e.g. the agent's copy pool + the Xorg driver's pool */
 
 /* ---- gui: dom0 -> guest -------------------------------------------------- */
 struct fen_msg_dump_ack {
@@ -336,7 +338,7 @@ _Static_assert(sizeof(struct fen_msg_create) == 24, "wire size");
 _Static_assert(sizeof(struct fen_msg_map) == 8, "wire size");
 _Static_assert(sizeof(struct fen_msg_configure) == 20, "wire size");
 _Static_assert(sizeof(struct fen_msg_damage) == 4, "wire size");
-_Static_assert(sizeof(struct fen_msg_window_dump) == 32, "wire size");
+_Static_assert(sizeof(struct fen_msg_window_dump) == 36, "wire size");
 _Static_assert(sizeof(struct fen_msg_title) == 4, "wire size");
 _Static_assert(sizeof(struct fen_msg_wm_class) == 128, "wire size");
 _Static_assert(sizeof(struct fen_msg_size_hints) == 36, "wire size");
