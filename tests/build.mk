@@ -1,2 +1,3 @@
 # tests/: cross-component unit and integration tests.
 $(call test_program,test_log,tests/unit/test_log.c,$(LIB_fenestra),-lcmocka,,unit)
+$(call test_program,test_ctl,tests/unit/test_ctl.c,$(LIB_fenestra),-lcmocka,,unit)
