@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,9 +169,12 @@ struct parse_state {
     char section[64];
 };
 
-static int fail(struct parse_state *st, const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 2, 3))) static int fail(struct parse_state *st, const char *fmt, ...)
 {
-    snprintf(st->err->reason, sizeof st->err->reason, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(st->err->reason, sizeof st->err->reason, fmt, ap);
+    va_end(ap);
     return 0; /* inih: stop, ini_parse returns this line number */
 }
 
@@ -201,13 +205,13 @@ static int enter_section(struct parse_state *st, const char *section)
         return 1;
     }
     if (strncmp(section, "qube ", 5) != 0)
-        return fail(st, "unknown section [%s] (expected [global] or [qube NAME])%s", section, "");
+        return fail(st, "unknown section [%s] (expected [global] or [qube NAME])", section);
     const char *name = section + 5;
     if (!fen_qube_name_valid(name))
-        return fail(st, "invalid qube name '%s' in section header%s", name, "");
+        return fail(st, "invalid qube name '%s' in section header", name);
     st->cur = find_or_add_qube(st, name, &st->cur_mask);
     if (!st->cur)
-        return fail(st, "too many [qube] sections (at most %s)%s", "64", "");
+        return fail(st, "too many [qube] sections (at most %d)", FEN_CONFIG_MAX_QUBES);
     return 1;
 }
 
@@ -234,7 +238,7 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         return enter_section(st, section);
     if (strcmp(section, st->section) != 0 || !st->cur) {
         if (!section[0])
-            return fail(st, "key '%s' outside any section%s", key, "");
+            return fail(st, "key '%s' outside any section", key);
         if (!enter_section(st, section))
             return 0;
     }
@@ -244,7 +248,7 @@ static int handle_key(void *user, const char *section, const char *key, const ch
     if (!strcmp(key, "label")) {
         if (!fen_parse_label(value, &p->label_rgb))
             return fail(st, "label = '%s': expected red, orange, yellow, green, gray, blue, "
-                            "purple, black or #RRGGBB%s", value, "");
+                            "purple, black or #RRGGBB", value);
         snprintf(p->label, sizeof p->label, "%s", value);
         bit = K_LABEL;
     } else if (!strcmp(key, "frame_width")) {
@@ -254,7 +258,7 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         bit = K_FRAME;
     } else if (!strcmp(key, "allow_fullscreen")) {
         if (!fen_parse_bool(value, &p->allow_fullscreen))
-            return fail(st, "allow_fullscreen = '%s': expected yes or no%s", value, "");
+            return fail(st, "allow_fullscreen = '%s': expected yes or no", value);
         bit = K_FULLSCREEN;
     } else if (!strcmp(key, "override_redirect")) {
         if (!strcasecmp(value, "allow"))
@@ -262,7 +266,7 @@ static int handle_key(void *user, const char *section, const char *key, const ch
         else if (!strcasecmp(value, "manage"))
             p->override_redirect = FEN_OR_MANAGE;
         else
-            return fail(st, "override_redirect = '%s': expected allow or manage%s", value, "");
+            return fail(st, "override_redirect = '%s': expected allow or manage", value);
         bit = K_OR;
     } else if (!strcmp(key, "clipboard_limit")) {
         if (!set_u32(st, key, value, 1, FEN_MAX_CLIPBOARD_BYTES, &v))
