@@ -1,0 +1,293 @@
+/* Zero-copy driver mode (driver_mode.h): talks to the Fenestra Xorg driver
+ * through its FENESTRA X extension (xf86-video-fenestra/fenext_proto.h).
+ *
+ * Page lifetime: every time the agent asks for a window's pages it also
+ * creates a HOLD resource in the X server that keeps that pixmap's pages
+ * allocated, even after a resize destroyed the pixmap.  Holds of a window are
+ * kept here in the order they were taken; when dom0 acknowledges the dump
+ * that used hold N, holds older than N are released.  Holds are X resources
+ * of the agent's connection, so an agent crash frees them all.
+ *
+ * Serials: drv_mode_window_pages puts a serial of its own in dump->serial
+ * (bit 31 set, never 0).  Send it unchanged and acks match exactly.  An ack
+ * with a serial this module did not hand out (the caller replaced it) falls
+ * back to "dom0 now uses the newest dump": every hold but the newest goes. */
+#include "driver_mode.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fenestra/log.h"
+#include "fenestra/pages.h"
+#include "xf86-video-fenestra/fenext_client.h"
+#include "xf86-video-fenestra/fenext_proto.h"
+
+#define DRV_POOL_ID 1u
+#define DRV_SERIAL_TAG 0x80000000u
+
+struct drv_hold {
+    uint32_t xid;
+    uint32_t block;
+    uint32_t serial;
+};
+
+struct drv_window {
+    xcb_window_t window;
+    struct drv_hold *holds; /* oldest first */
+    size_t nholds, cap;
+};
+
+struct drv_mode {
+    xcb_connection_t *conn;
+    struct fen_pool *pool;
+    uint32_t pool_pages;
+    uint32_t next_serial;
+    struct drv_window *windows;
+    size_t nwindows, cap;
+};
+
+struct drv_mode *drv_mode_open(xcb_connection_t *conn)
+{
+    int present = fenext_present(conn);
+    if (present <= 0) {
+        fen_log(INFO, "copy mode: the X server has no %s extension (fenestra driver not loaded)",
+                FENEXT_NAME);
+        return NULL;
+    }
+    uint32_t major = 0, minor = 0, pages = 0;
+    if (fenext_query_version(conn, &major, &minor, &pages) < 0 || major != FENEXT_MAJOR) {
+        fen_log(INFO, "copy mode: %s extension version %u.%u unusable (want %u.x)", FENEXT_NAME,
+                major, minor, FENEXT_MAJOR);
+        return NULL;
+    }
+    uint32_t fd_pages = 0;
+    int fd = fenext_get_pool(conn, &fd_pages);
+    if (fd < 0 || fd_pages == 0 || fd_pages > FEN_MAX_POOL_PAGES) {
+        fen_log(INFO, "copy mode: the fenestra driver did not hand out its page pool");
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    struct drv_mode *d = calloc(1, sizeof *d);
+    if (!d) {
+        close(fd);
+        return NULL;
+    }
+    d->pool = fen_pool_adopt_fd(fd, fd_pages, DRV_POOL_ID); /* takes fd */
+    if (!d->pool) {
+        fen_log_errno(WARN, "copy mode: cannot adopt the driver's pool (%u pages)", fd_pages);
+        free(d);
+        return NULL;
+    }
+    d->conn = conn;
+    d->pool_pages = fd_pages;
+    fen_log(INFO, "driver mode: fenestra driver %u.%u, pool of %u pages", major, minor, fd_pages);
+    return d;
+}
+
+struct fen_pool *drv_mode_pool(struct drv_mode *d)
+{
+    return d->pool;
+}
+
+static struct drv_window *drv_window_find(struct drv_mode *d, xcb_window_t w)
+{
+    for (size_t i = 0; i < d->nwindows; i++)
+        if (d->windows[i].window == w)
+            return &d->windows[i];
+    return NULL;
+}
+
+static struct drv_window *drv_window_get(struct drv_mode *d, xcb_window_t w)
+{
+    struct drv_window *win = drv_window_find(d, w);
+    if (win)
+        return win;
+    if (d->nwindows == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        struct drv_window *nw = realloc(d->windows, cap * sizeof *nw);
+        if (!nw)
+            return NULL;
+        d->windows = nw;
+        d->cap = cap;
+    }
+    win = &d->windows[d->nwindows++];
+    memset(win, 0, sizeof *win);
+    win->window = w;
+    return win;
+}
+
+static int drv_window_push(struct drv_window *win, struct drv_hold h)
+{
+    if (win->nholds == win->cap) {
+        size_t cap = win->cap ? win->cap * 2 : 4;
+        struct drv_hold *nh = realloc(win->holds, cap * sizeof *nh);
+        if (!nh)
+            return -1;
+        win->holds = nh;
+        win->cap = cap;
+    }
+    win->holds[win->nholds++] = h;
+    return 0;
+}
+
+/* Release the `n` oldest holds of win. */
+static void drv_window_release_oldest(struct drv_mode *d, struct drv_window *win, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fenext_release_hold(d->conn, win->holds[i].xid);
+    memmove(win->holds, win->holds + n, (win->nholds - n) * sizeof *win->holds);
+    win->nholds -= n;
+    if (n)
+        xcb_flush(d->conn);
+}
+
+static void drv_window_drop(struct drv_mode *d, struct drv_window *win)
+{
+    drv_window_release_oldest(d, win, win->nholds);
+    free(win->holds);
+    *win = d->windows[--d->nwindows];
+}
+
+/* Turn the driver's pixmap description into the dump of the window's
+ * content (the pixmap includes the border).  0 or -1 when inconsistent. */
+static int drv_fill_dump(const struct drv_mode *d, const struct fenext_window_pages *p,
+                         struct fen_msg_window_dump *dump, uint32_t *first_ref)
+{
+    uint64_t bw = p->border_width;
+    if (p->depth != 24 && p->depth != 32)
+        return -1;
+    if (p->width <= 2 * bw || p->height <= 2 * bw)
+        return -1;
+    uint64_t width = p->width - 2 * bw, height = p->height - 2 * bw;
+    if (width > FEN_MAX_WINDOW_WIDTH || height > FEN_MAX_WINDOW_HEIGHT)
+        return -1;
+    if ((uint64_t)p->stride < (uint64_t)p->width * 4 || p->stride % 4 || p->stride > FEN_MAX_STRIDE)
+        return -1;
+    if ((uint64_t)p->first_page + p->npages > d->pool_pages ||
+        (uint64_t)p->stride * p->height > (uint64_t)p->npages * FENEXT_PAGE_SIZE)
+        return -1;
+    uint64_t skip = bw * p->stride + bw * 4; /* content origin inside the pixmap */
+    uint64_t offset = skip % FENEXT_PAGE_SIZE;
+    uint64_t num_refs = (offset + (uint64_t)p->stride * height + FENEXT_PAGE_SIZE - 1) /
+                        FENEXT_PAGE_SIZE;
+    if (skip / FENEXT_PAGE_SIZE + num_refs > p->npages)
+        return -1;
+    *first_ref = p->first_page + (uint32_t)(skip / FENEXT_PAGE_SIZE);
+    memset(dump, 0, sizeof *dump);
+    dump->kind = FEN_DUMP_LOCAL_POOL;
+    dump->width = (uint32_t)width;
+    dump->height = (uint32_t)height;
+    dump->stride = p->stride;
+    dump->offset = (uint32_t)offset;
+    dump->format = p->depth == 32 ? FEN_FORMAT_ARGB8888 : FEN_FORMAT_XRGB8888;
+    dump->pool_id = DRV_POOL_ID;
+    dump->num_refs = (uint32_t)num_refs;
+    return 0;
+}
+
+int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_window_dump *dump,
+                          uint32_t **refs)
+{
+    *refs = NULL;
+    struct drv_window *win = drv_window_get(d, w);
+    if (!win)
+        return -1;
+    uint32_t hold = xcb_generate_id(d->conn);
+    struct fenext_window_pages p;
+    if (fenext_get_window_pages(d->conn, w, hold, &p) < 0) {
+        fen_log(DEBUG, "window 0x%x: no pages from the driver (gone?)", w);
+        return -1;
+    }
+    if (!p.shared) {
+        fen_log(INFO, "window 0x%x: pixmap not in the driver pool, copy mode for it", w);
+        return -1;
+    }
+    uint32_t first = 0;
+    if (drv_fill_dump(d, &p, dump, &first) < 0) {
+        fen_log(WARN, "window 0x%x: driver reported an inconsistent pixmap "
+                "(%ux%u bw %u stride %u pages %u+%u depth %u), copy mode for it",
+                w, p.width, p.height, p.border_width, p.stride, p.first_page, p.npages, p.depth);
+        fenext_release_hold(d->conn, hold);
+        xcb_flush(d->conn);
+        return -1;
+    }
+    uint32_t *r = malloc(dump->num_refs * sizeof *r);
+    if (!r) {
+        fenext_release_hold(d->conn, hold);
+        xcb_flush(d->conn);
+        return -1;
+    }
+    for (uint32_t i = 0; i < dump->num_refs; i++)
+        r[i] = first + i;
+
+    d->next_serial = (d->next_serial + 1) & ~DRV_SERIAL_TAG;
+    uint32_t serial = DRV_SERIAL_TAG | d->next_serial;
+    if (win->nholds && win->holds[win->nholds - 1].block == p.block) {
+        /* Same pixmap as the newest hold: one hold is enough, but the serial
+         * moves on so an ack of this dump still matches. */
+        fenext_release_hold(d->conn, hold);
+        xcb_flush(d->conn);
+        win->holds[win->nholds - 1].serial = serial;
+    } else if (drv_window_push(win, (struct drv_hold){hold, p.block, serial}) < 0) {
+        fenext_release_hold(d->conn, hold);
+        xcb_flush(d->conn);
+        free(r);
+        return -1;
+    }
+    dump->serial = serial;
+    *refs = r;
+    return 0;
+}
+
+void drv_mode_ack(struct drv_mode *d, xcb_window_t w, uint32_t serial)
+{
+    struct drv_window *win = drv_window_find(d, w);
+    if (!win || win->nholds == 0)
+        return;
+    for (size_t i = 0; i < win->nholds; i++) {
+        if (win->holds[i].serial == serial) {
+            drv_window_release_oldest(d, win, i);
+            return;
+        }
+    }
+    /* Not one of our serials: assume dom0 caught up with the newest dump. */
+    drv_window_release_oldest(d, win, win->nholds - 1);
+}
+
+void drv_mode_forget(struct drv_mode *d, xcb_window_t w)
+{
+    struct drv_window *win = drv_window_find(d, w);
+    if (win)
+        drv_window_drop(d, win);
+}
+
+void drv_mode_forget_all(struct drv_mode *d)
+{
+    while (d->nwindows)
+        drv_window_drop(d, &d->windows[d->nwindows - 1]);
+}
+
+/* The driver never pushes anything: the agent learns of new pixmaps from
+ * ConfigureNotify/Damage and asks (requests are ordered with those events). */
+int drv_mode_fd(const struct drv_mode *d)
+{
+    return -1;
+}
+
+void drv_mode_dispatch(struct drv_mode *d)
+{
+}
+
+void drv_mode_close(struct drv_mode *d)
+{
+    if (!d)
+        return;
+    drv_mode_forget_all(d); /* requests on a broken connection are no-ops */
+    free(d->windows);
+    fen_pool_destroy(d->pool);
+    free(d);
+}
