@@ -1,0 +1,3 @@
+# bench/: frame generator (guest) and frame watcher (dom0) for `make bench`.
+$(call program,fen-framegen,bench/framegen.c,,$(call pc_libs,xcb xcb-shm),)
+$(call program,fen-framewatch,bench/framewatch.c,,$(call pc_libs,xcb xcb-damage),)
