@@ -22,7 +22,7 @@ void fen_reader_destroy(struct fen_reader *r); /* accepts NULL */
 void fen_reader_reset(struct fen_reader *r);   /* drop partial data (reconnect) */
 
 enum fen_read_status {
-    FEN_READ_MSG = 0,   /* *msg/*len hold one whole message (valid until the next call) */
+    FEN_READ_MSG = 0,   /* *msg and *len hold one whole message (valid until the next call) */
     FEN_READ_AGAIN = 1, /* nothing whole yet; poll and call again */
     FEN_READ_EOF = 2,   /* peer closed (possibly mid-message: err says so) */
     FEN_READ_ERROR = 3, /* bad header (err has the reason): drop the connection */

@@ -1,0 +1,333 @@
+/* Message I/O: a non-blocking message reader and a bounded writer.
+ *
+ * Reader: bytes are read into one buffer (at most READ_CHUNK per call, so a
+ * busy peer cannot starve the caller's loop).  A header is checked with
+ * fen_check_header as soon as its 12 bytes are there, before the buffer is
+ * grown for its body; the buffer then grows only as body bytes actually
+ * arrive, so memory follows what the peer really sent, never what it claims.
+ *
+ * Writer: one contiguous queue of at most cap_bytes; fds waiting to ride
+ * along are dup'ed and remembered with the stream position of the first byte
+ * of their message, and sent with exactly that byte.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fenestra/channel.h"
+#include "fenestra/msgio.h"
+
+#define READ_CHUNK (64u * 1024u)
+/* After a large message, give memory back once the buffer is empty. */
+#define READ_KEEP (256u * 1024u)
+
+struct fen_reader {
+    enum fen_stream stream;
+    uint32_t max_body;
+    uint8_t *buf;
+    size_t cap;
+    size_t start, end; /* unconsumed bytes are buf[start..end) */
+    size_t consume;    /* length of the message returned last time */
+    bool failed;       /* a bad header was seen: stays failed until reset */
+    struct fen_error fail_err;
+};
+
+struct fen_reader *fen_reader_create(enum fen_stream stream, uint32_t max_body)
+{
+    struct fen_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->stream = stream;
+    r->max_body = max_body;
+    return r;
+}
+
+void fen_reader_destroy(struct fen_reader *r)
+{
+    if (!r)
+        return;
+    free(r->buf);
+    free(r);
+}
+
+void fen_reader_reset(struct fen_reader *r)
+{
+    r->start = r->end = r->consume = 0;
+    r->failed = false;
+    if (r->cap > READ_KEEP) {
+        free(r->buf);
+        r->buf = NULL;
+        r->cap = 0;
+    }
+}
+
+static void eof_err(struct fen_error *err, size_t have, size_t need)
+{
+    if (!err)
+        return;
+    if (have == 0) {
+        err->code = FEN_OK;
+        snprintf(err->reason, sizeof err->reason, "peer closed the channel");
+    } else if (need == 0) {
+        err->code = FEN_E_TRUNCATED;
+        snprintf(err->reason, sizeof err->reason, "peer closed mid-header (%zu of 12 bytes)",
+                 have);
+    } else {
+        err->code = FEN_E_TRUNCATED;
+        snprintf(err->reason, sizeof err->reason, "peer closed mid-message (%zu of %zu bytes)",
+                 have, need);
+    }
+}
+
+/* Bytes of the next message if its header is complete and valid: 0 when the
+ * header is incomplete, SIZE_MAX on a bad header (err filled). */
+static size_t next_msg_len(struct fen_reader *r, struct fen_error *err)
+{
+    if (r->end - r->start < sizeof(struct fen_hdr))
+        return 0;
+    struct fen_hdr hdr;
+    memcpy(&hdr, r->buf + r->start, sizeof hdr);
+    struct fen_error e = {0};
+    if (fen_check_header(r->stream, &hdr, r->max_body, &e) != FEN_OK) {
+        r->failed = true;
+        r->fail_err = e;
+        if (err)
+            *err = e;
+        return SIZE_MAX;
+    }
+    return sizeof hdr + (size_t)hdr.length;
+}
+
+/* Make room for at least `want` unconsumed bytes plus read-ahead: move the
+ * unconsumed bytes to the front, grow when needed (never past `limit`). */
+static bool make_room(struct fen_reader *r, size_t want)
+{
+    size_t have = r->end - r->start;
+    if (r->start > 0) {
+        if (have > 0)
+            memmove(r->buf, r->buf + r->start, have);
+        r->start = 0;
+        r->end = have;
+    }
+    if (have == 0 && r->cap > READ_KEEP) {
+        free(r->buf);
+        r->buf = NULL;
+        r->cap = 0;
+    }
+    if (r->cap >= want && r->cap > have)
+        return true;
+    size_t ncap = r->cap ? r->cap : READ_CHUNK;
+    while (ncap < want)
+        ncap *= 2;
+    if (ncap == r->cap)
+        ncap *= 2;
+    uint8_t *nb = realloc(r->buf, ncap);
+    if (!nb)
+        return false;
+    r->buf = nb;
+    r->cap = ncap;
+    return true;
+}
+
+enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch,
+                                     const uint8_t **msg, size_t *len, struct fen_error *err)
+{
+    if (r->failed) {
+        if (err)
+            *err = r->fail_err;
+        return FEN_READ_ERROR;
+    }
+    r->start += r->consume;
+    r->consume = 0;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t need = next_msg_len(r, err);
+        if (need == SIZE_MAX)
+            return FEN_READ_ERROR;
+        size_t have = r->end - r->start;
+        if (need > 0 && have >= need) {
+            *msg = r->buf + r->start;
+            *len = need;
+            r->consume = need;
+            return FEN_READ_MSG;
+        }
+        if (attempt == 1)
+            break;
+        /* Not whole yet: read once.  Grow toward the message size only as
+         * far as the data already here plus one chunk. */
+        size_t want = need ? need : sizeof(struct fen_hdr);
+        if (want > have + READ_CHUNK)
+            want = have + READ_CHUNK;
+        if (!make_room(r, want)) {
+            r->failed = true;
+            r->fail_err.code = FEN_E_LENGTH;
+            snprintf(r->fail_err.reason, sizeof r->fail_err.reason,
+                     "out of memory buffering %zu of %zu bytes", have, need);
+            if (err)
+                *err = r->fail_err;
+            return FEN_READ_ERROR;
+        }
+        size_t room = r->cap - r->end;
+        if (room > READ_CHUNK)
+            room = READ_CHUNK;
+        ssize_t n = fen_chan_read(ch, r->buf + r->end, room);
+        if (n < 0) {
+            eof_err(err, have, need);
+            return FEN_READ_EOF;
+        }
+        if (n == 0)
+            return FEN_READ_AGAIN;
+        r->end += (size_t)n;
+    }
+    return FEN_READ_AGAIN;
+}
+
+/* ---- writer ---------------------------------------------------------- */
+
+#define WRITER_MAX_FDS 64
+
+struct queued_fd {
+    uint64_t pos; /* stream position of the byte it rides with */
+    int fd;
+};
+
+struct fen_writer {
+    size_t cap;
+    uint8_t *buf;
+    size_t alloc;
+    size_t start, end;
+    uint64_t sent_pos; /* stream position of buf[start] */
+    struct queued_fd fds[WRITER_MAX_FDS];
+    size_t nfds;
+};
+
+struct fen_writer *fen_writer_create(size_t cap_bytes)
+{
+    if (cap_bytes < sizeof(struct fen_hdr)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    struct fen_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->cap = cap_bytes;
+    return w;
+}
+
+void fen_writer_reset(struct fen_writer *w)
+{
+    for (size_t i = 0; i < w->nfds; i++)
+        close(w->fds[i].fd);
+    w->nfds = 0;
+    w->sent_pos += w->end - w->start;
+    w->start = w->end = 0;
+}
+
+void fen_writer_destroy(struct fen_writer *w)
+{
+    if (!w)
+        return;
+    fen_writer_reset(w);
+    free(w->buf);
+    free(w);
+}
+
+size_t fen_writer_pending(const struct fen_writer *w)
+{
+    return w->end - w->start;
+}
+
+static bool writer_room(struct fen_writer *w, size_t total)
+{
+    size_t pending = w->end - w->start;
+    if (w->start > 0) {
+        if (pending > 0)
+            memmove(w->buf, w->buf + w->start, pending);
+        w->start = 0;
+        w->end = pending;
+    }
+    if (w->alloc - w->end >= total)
+        return true;
+    size_t ncap = w->alloc ? w->alloc : 4096;
+    while (ncap < pending + total)
+        ncap *= 2;
+    if (ncap > w->cap)
+        ncap = w->cap;
+    uint8_t *nb = realloc(w->buf, ncap);
+    if (!nb)
+        return false;
+    w->buf = nb;
+    w->alloc = ncap;
+    return true;
+}
+
+int fen_writer_flush(struct fen_writer *w, struct fen_chan *ch)
+{
+    while (w->start < w->end) {
+        size_t n = w->end - w->start;
+        int fd = -1;
+        if (w->nfds > 0) {
+            uint64_t next = w->fds[0].pos;
+            if (next == w->sent_pos) {
+                fd = w->fds[0].fd;
+                /* Stop before the next fd's byte, so it is not sent early. */
+                if (w->nfds > 1 && w->fds[1].pos - w->sent_pos < n)
+                    n = (size_t)(w->fds[1].pos - w->sent_pos);
+            } else if (next - w->sent_pos < n) {
+                n = (size_t)(next - w->sent_pos);
+            }
+        }
+        ssize_t r = fd >= 0 ? fen_chan_write_with_fd(ch, w->buf + w->start, n, fd)
+                            : fen_chan_write(ch, w->buf + w->start, n);
+        if (r < 0) {
+            errno = errno == ENOTSUP ? ENOTSUP : EPIPE;
+            return -1;
+        }
+        if (r == 0)
+            return 0;
+        if (fd >= 0) {
+            close(fd);
+            w->nfds--;
+            memmove(w->fds, w->fds + 1, w->nfds * sizeof w->fds[0]);
+        }
+        w->start += (size_t)r;
+        w->sent_pos += (uint64_t)r;
+    }
+    w->start = w->end = 0;
+    return 0;
+}
+
+int fen_writer_send(struct fen_writer *w, struct fen_chan *ch, uint32_t type, uint32_t window,
+                    const void *body, uint32_t body_len, int fd)
+{
+    size_t total = sizeof(struct fen_hdr) + (size_t)body_len;
+    size_t pending = w->end - w->start;
+    if (total > w->cap || pending > w->cap - total || (fd >= 0 && w->nfds == WRITER_MAX_FDS)) {
+        errno = ENOBUFS;
+        return -1;
+    }
+    int dupfd = -1;
+    if (fd >= 0) {
+        dupfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (dupfd < 0)
+            return -1;
+    }
+    if (!writer_room(w, total)) {
+        if (dupfd >= 0)
+            close(dupfd);
+        errno = ENOBUFS;
+        return -1;
+    }
+    struct fen_hdr hdr = {.type = type, .window = window, .length = body_len};
+    uint64_t pos = w->sent_pos + (w->end - w->start);
+    memcpy(w->buf + w->end, &hdr, sizeof hdr);
+    if (body_len)
+        memcpy(w->buf + w->end + sizeof hdr, body, body_len);
+    w->end += total;
+    if (dupfd >= 0)
+        w->fds[w->nfds++] = (struct queued_fd){.pos = pos, .fd = dupfd};
+    return fen_writer_flush(w, ch);
+}
