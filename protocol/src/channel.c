@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "channel_impl.h"
+#include "channel_tcp.h"
 
 const char *fen_spec_backend(const char *spec, const char **rest)
 {
@@ -19,6 +20,11 @@ const char *fen_spec_backend(const char *spec, const char **rest)
         backend = "xen";
         r = spec + 4;
         if (fen_spec_domid(r) < 0)
+            return NULL;
+    } else if (strncmp(spec, "tcp:", 4) == 0) {
+        backend = "tcp";
+        r = spec + 4;
+        if (fen_tcp_spec_parse(r, NULL, NULL) < 0)
             return NULL;
     } else {
         return NULL;
@@ -59,6 +65,8 @@ struct fen_chan *fen_chan_server_init(const char *spec, int port, size_t read_mi
     }
     if (strcmp(backend, "local") == 0)
         return fen_chan_local_server(rest, port, read_min, write_min);
+    if (strcmp(backend, "tcp") == 0)
+        return fen_chan_tcp_server(rest, port, read_min, write_min);
     return fen_chan_xen_server(fen_spec_domid(rest), port, read_min, write_min);
 }
 
@@ -72,6 +80,8 @@ struct fen_chan *fen_chan_client_init(const char *spec, int port)
     }
     if (strcmp(backend, "local") == 0)
         return fen_chan_local_client(rest, port);
+    if (strcmp(backend, "tcp") == 0)
+        return fen_chan_tcp_client(rest, port);
     return fen_chan_xen_client(fen_spec_domid(rest), port);
 }
 

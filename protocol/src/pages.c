@@ -7,6 +7,7 @@
 
 #include "channel_impl.h"
 #include "pages_impl.h"
+#include "pages_file.h"
 
 enum fen_err fen_pages_fail(struct fen_error *err, enum fen_err code, const char *fmt, ...)
 {
@@ -30,6 +31,8 @@ struct fen_pool *fen_pool_create(const char *spec, size_t max_pages)
     }
     if (strcmp(backend, "local") == 0)
         return fen_pool_local_create(max_pages);
+    if (strcmp(backend, "tcp") == 0)
+        return fen_pool_file_create(rest, max_pages);
     return fen_pool_xen_create(fen_spec_domid(rest), max_pages);
 }
 
@@ -89,6 +92,8 @@ struct fen_mapper *fen_mapper_create(const char *spec)
     }
     if (strcmp(backend, "local") == 0)
         return fen_mapper_local_create();
+    if (strcmp(backend, "tcp") == 0)
+        return fen_mapper_file_create(rest);
     return fen_mapper_xen_create(fen_spec_domid(rest));
 }
 
