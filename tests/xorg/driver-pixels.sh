@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Driver-level zero-copy test: a real Xorg with fenestra_drv.so; X clients
+# draw, and the pixels are read straight from the driver's pool pages
+# (tests/xorg/xorg_pixels.c).  Also RandR modes/resizing, and the fallback
+# when the pool is full (a second Xorg with a 1 MB pool).
+source "$(dirname "$0")/../lib/fenestra-test.sh"
+source "$FENESTRA_SRC/tests/lib/xorg.sh"
+fen_test_init xorg-pixels
+
+if start_xorg G 1280x800; then ok "Xorg starts with the fenestra driver loaded"; else
+    not_ok "Xorg starts with the fenestra driver loaded"; exit 1; fi
+
+check "the FENESTRA extension is advertised" \
+    bash -c 'xdpyinfo -display "$G" -queryExtensions | grep -q "FENESTRA"'
+check "RandR lists the configured mode on output FENESTRA0" \
+    bash -c 'xrandr -display "$G" | grep -q "^FENESTRA0 connected.*1280x800"'
+check "RandR switches to another mode (1024x768)" \
+    bash -c 'xrandr -display "$G" --output FENESTRA0 --mode 1024x768 &&
+             xdpyinfo -display "$G" | grep -q "dimensions: *1024x768"'
+check "RandR resizes to a new mode added at run time (1600x900)" \
+    bash -c 'xrandr -display "$G" --newmode fen1600 118.25 1600 1696 1856 2112 900 903 908 934 &&
+             xrandr -display "$G" --addmode FENESTRA0 fen1600 &&
+             xrandr -display "$G" --output FENESTRA0 --mode fen1600 &&
+             xdpyinfo -display "$G" | grep -q "dimensions: *1600x900"'
+check "a screen larger than VideoRam is refused and the server lives on" \
+    bash -c '! xrandr -display "$G" --fb 8192x8192 2>/dev/null; xdpyinfo -display "$G" >/dev/null'
+
+# The pixel checks print their own TAP lines; renumber them into ours.
+relay_tap() {
+    local line rc
+    "$@" >"$T/relay.out" 2>&1
+    rc=$?
+    while read -r line; do
+        case "$line" in
+        "ok "*) ok "${line#ok * - }" ;;
+        "not ok "*) not_ok "${line#not ok * - }" ;;
+        *) echo "# $line" ;;
+        esac
+    done <"$T/relay.out"
+    [ "$rc" -eq 0 ] || not_ok "$1 exited with status $rc"
+}
+relay_tap env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels"
+stop "xorg-G"
+
+# A pool too small for a big window: the window falls back to fb memory.
+if FEN_XORG_POOL_MB=1 start_xorg S 1024x768; then
+    relay_tap env DISPLAY="$S" "$FENESTRA_BUILD/tests/xorg-pixels" exhaust
+else
+    not_ok "Xorg starts with a 1 MB pool"
+fi
+finish
