@@ -1,0 +1,22 @@
+# clipboard/: clipd (dom0 global clipboard) and clip-agent (guest side).
+# Pure parts (policy, reply judging) are in libclipcore and unit-tested.
+$(call static_lib,clipcore,clipboard/policy.c clipboard/reply.c,)
+
+$(call test_program,test_clip_policy,clipboard/tests/test_clip_policy.c,$(LIB_clipcore) $(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
+$(call test_program,test_clip_reply,clipboard/tests/test_clip_reply.c,$(LIB_clipcore) $(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
+
+CLIPD_SRCS := $(sort $(wildcard clipboard/clipd/*.c))
+$(call program,clipd,$(CLIPD_SRCS),$(LIB_clipcore) $(LIB_fenestra),$(FEN_LIBS),)
+
+CLIP_AGENT_SRCS := $(sort $(wildcard clipboard/agent/*.c))
+$(call program,clip-agent,$(CLIP_AGENT_SRCS),$(LIB_clipcore) $(LIB_fenestra),$(call pc_libs,xcb) $(FEN_LIBS),$(call pc_cflags,xcb))
+
+# Helpers for the clipboard tests (built with `make tests`, not run as tests).
+define clip_helper_tpl
+$(O)/tests/$(1): $(call obj_of,$(2)) $(LIB_fenestra)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $(call obj_of,$(2)) $(LIB_fenestra) $(FEN_LIBS)
+TEST_PROGRAMS += $(O)/tests/$(1)
+endef
+$(eval $(call clip_helper_tpl,clip-ctl,clipboard/tests/clip-ctl.c))
+$(eval $(call clip_helper_tpl,clip-hostile-guest,clipboard/tests/clip-hostile-guest.c))

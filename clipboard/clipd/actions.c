@@ -1,0 +1,221 @@
+/* Copy, paste, clear, attach: the decisions of the global clipboard. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fenestra/channel.h"
+#include "fenestra/log.h"
+#include "clipd.h"
+
+uint64_t clipd_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+struct clipd_qube *clipd_find_qube(struct clipd *d, const char *name)
+{
+    for (size_t i = 0; i < d->nqubes; i++)
+        if (!strcmp(clipd_qube_name(d->qubes[i]), name))
+            return d->qubes[i];
+    return NULL;
+}
+
+static bool spec_ok(const char *spec)
+{
+    const char *rest;
+    return strlen(spec) < 256 && fen_spec_backend(spec, &rest) != NULL;
+}
+
+static uint32_t limit_for(const struct clipd_config *cfg, const char *qube)
+{
+    for (size_t i = 0; i < cfg->nlimits; i++)
+        if (!strcmp(cfg->limits[i].qube, qube))
+            return cfg->limits[i].bytes;
+    return cfg->default_limit;
+}
+
+int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why, size_t why_size)
+{
+    struct clipd_qube *q = clipd_find_qube(d, qube);
+    if (q) {
+        if (clipd_qube_attach(q, spec) < 0) {
+            snprintf(why, why_size, "bad channel spec '%.200s'", spec);
+            return -1;
+        }
+        return 0;
+    }
+    if (!spec_ok(spec)) {
+        snprintf(why, why_size, "bad channel spec '%.200s'", spec);
+        return -1;
+    }
+    if (d->nqubes == CLIPD_MAX_QUBES) {
+        snprintf(why, why_size, "too many qubes (%d)", CLIPD_MAX_QUBES);
+        return -1;
+    }
+    q = clipd_qube_create(qube, spec, limit_for(d->cfg, qube));
+    if (!q) {
+        snprintf(why, why_size, "out of memory");
+        return -1;
+    }
+    d->qubes[d->nqubes++] = q;
+    fen_log(INFO, "qube %s attached: clipboard channel %s, limit %u bytes", qube, spec,
+            clipd_qube_limit(q));
+    return 0;
+}
+
+static void audit_copy(struct clipd *d, const char *qube, bool failed, const char *result,
+                       uint32_t bytes, const char *summary, const char *body)
+{
+    char audit[256];
+    snprintf(audit, sizeof audit, "copy source=%s bytes=%u result=%s", qube, bytes, result);
+    clipd_report_event(d->report, failed, summary, body, audit);
+}
+
+int clipd_copy(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *why, size_t why_size)
+{
+    struct clipd_qube *q = clipd_find_qube(d, qube);
+    char summary[96];
+    snprintf(summary, sizeof summary, "Copy from %s refused", qube);
+    if (!q) {
+        snprintf(why, why_size, "qube %s is not attached to the clipboard", qube);
+        audit_copy(d, qube, true, "not-attached", 0, summary, why);
+        return -1;
+    }
+    /* The newest copy hotkey wins: an older request still in flight is
+     * forgotten, and its reply will be dropped as unrequested. */
+    if (d->copying && d->copying != q)
+        clipd_qube_cancel_request(d->copying);
+    d->copying = NULL;
+    if (++d->next_request_id == 0)
+        d->next_request_id = 1;
+    if (clipd_qube_request(q, d->next_request_id, hotkey_ms, clipd_now_ms(), d->cfg->timeout_ms,
+                           why, why_size) < 0) {
+        audit_copy(d, qube, true, "not-connected", 0, summary, why);
+        return -1;
+    }
+    d->copying = q;
+    fen_log(INFO, "qube %s: copy request %u sent (limit %u bytes)", qube, d->next_request_id,
+            clipd_qube_limit(q));
+    return 0;
+}
+
+void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
+                    const struct clip_reply *reply, const char *why)
+{
+    struct clipd *d = ctx;
+    const char *name = clipd_qube_name(q);
+    char summary[96];
+    uint32_t bytes = reply ? reply->length : 0;
+
+    if (clip_verdict_answers(verdict) || (verdict == CLIP_REPLY_LATE && !reply))
+        if (d->copying == q)
+            d->copying = NULL;
+    switch (verdict) {
+    case CLIP_REPLY_ACCEPT:
+        if (clipd_store_set(&d->store, name, reply->text, reply->length,
+                            clipd_qube_copy_hotkey_ms(q), clipd_now_ms()) < 0) {
+            snprintf(summary, sizeof summary, "Copy from %s failed", name);
+            audit_copy(d, name, true, "no-memory", bytes, summary, "out of memory");
+            return;
+        }
+        snprintf(summary, sizeof summary, "Copied from %s", name);
+        char body[128];
+        snprintf(body, sizeof body, "%u bytes are on the global clipboard", bytes);
+        audit_copy(d, name, false, "ok", bytes, summary, body);
+        return;
+    case CLIP_REPLY_UNREQUESTED:
+    case CLIP_REPLY_LATE:
+        if (reply) {
+            /* Dropped without bothering the user: nothing they asked for. */
+            fen_log(WARN, "qube %s: %s", name, why);
+            char audit[192];
+            snprintf(audit, sizeof audit, "drop source=%s bytes=%u result=%s", name, bytes,
+                     clip_verdict_name(verdict));
+            clipd_report_event(d->report, true, "Clipboard reply dropped", why, audit);
+            return;
+        }
+        snprintf(summary, sizeof summary, "Copy from %s refused", name);
+        audit_copy(d, name, true, "timeout", 0, summary, why);
+        return;
+    case CLIP_REPLY_EMPTY:
+    case CLIP_REPLY_OVER_LIMIT:
+    case CLIP_REPLY_BAD_TEXT:
+        snprintf(summary, sizeof summary, "Copy from %s refused", name);
+        audit_copy(d, name, true, clip_verdict_name(verdict), bytes, summary, why);
+        return;
+    case CLIP_REPLY_PROTOCOL:
+        return; /* the qube module closed the channel and logged why */
+    }
+}
+
+static void audit_paste(struct clipd *d, const char *source, const char *target, bool failed,
+                        const char *result, size_t bytes, const char *summary, const char *body)
+{
+    char audit[256];
+    snprintf(audit, sizeof audit, "paste source=%s target=%s bytes=%zu result=%s",
+             source[0] ? source : "-", target, bytes, result);
+    clipd_report_event(d->report, failed, summary, body, audit);
+}
+
+int clipd_paste(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *msg, size_t msg_size)
+{
+    struct clipd_qube *q = clipd_find_qube(d, qube);
+    char summary[96];
+    const char *source = d->store.source;
+    snprintf(summary, sizeof summary, "Paste into %s refused", qube);
+
+    if (d->copying) {
+        snprintf(msg, msg_size, "a copy from %s is still in progress",
+                 clipd_qube_name(d->copying));
+        audit_paste(d, source, qube, true, "copy-in-progress", 0, summary, msg);
+        return -1;
+    }
+    if (clipd_store_empty(&d->store)) {
+        snprintf(msg, msg_size, "the global clipboard is empty");
+        audit_paste(d, "", qube, true, "empty", 0, summary, msg);
+        return -1;
+    }
+    size_t bytes = d->store.length;
+    if (!q) {
+        snprintf(msg, msg_size, "qube %s is not attached to the clipboard", qube);
+        audit_paste(d, source, qube, true, "not-attached", bytes, summary, msg);
+        return -1;
+    }
+    if (hotkey_ms <= d->store.copy_ms) {
+        snprintf(msg, msg_size, "the paste hotkey (%llu ms) is not after the copy (%llu ms)",
+                 (unsigned long long)hotkey_ms, (unsigned long long)d->store.copy_ms);
+        audit_paste(d, source, qube, true, "stale-hotkey", bytes, summary, msg);
+        return -1;
+    }
+    unsigned line;
+    if (clip_policy_decide(d->policy, source, qube, &line) == CLIP_DENY) {
+        snprintf(msg, msg_size, "policy denies pasting from %s into %s (policy line %u)", source,
+                 qube, line);
+        audit_paste(d, source, qube, true, "denied", bytes, summary, msg);
+        return -1;
+    }
+    if (clipd_qube_paste(q, d->store.data, (uint32_t)bytes, msg, msg_size) < 0) {
+        audit_paste(d, source, qube, true, "not-connected", bytes, summary, msg);
+        return -1;
+    }
+    char src[CLIP_QUBE_NAME_MAX + 1];
+    snprintf(src, sizeof src, "%s", source);
+    clipd_store_wipe(&d->store); /* one paste per copy */
+    snprintf(msg, msg_size, "pasted %zu bytes from %s into %s", bytes, src, qube);
+    snprintf(summary, sizeof summary, "Pasted into %s", qube);
+    audit_paste(d, src, qube, false, "ok", bytes, summary, msg);
+    return 0;
+}
+
+void clipd_clear(struct clipd *d)
+{
+    if (d->copying)
+        clipd_qube_cancel_request(d->copying);
+    d->copying = NULL;
+    clipd_store_wipe(&d->store);
+    clipd_report_event(d->report, false, "Clipboard cleared", "the global clipboard is empty",
+                       "clear");
+}

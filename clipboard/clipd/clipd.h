@@ -1,0 +1,61 @@
+/* clipd: dom0's global clipboard daemon.  State shared by the loop
+ * (main.c), the control commands (control.c) and the copy/paste actions
+ * (actions.c). */
+#ifndef CLIPD_H
+#define CLIPD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../policy.h"
+#include "qube.h"
+#include "report.h"
+#include "store.h"
+
+#define CLIPD_MAX_QUBES 256
+#define CLIPD_MAX_LIMITS 64
+
+struct clipd_limit {
+    char qube[CLIP_QUBE_NAME_MAX + 1];
+    uint32_t bytes;
+};
+
+struct clipd_config {
+    char socket_path[512];
+    char audit_path[512];
+    const char *policy_path; /* NULL: allow every paste */
+    uint32_t default_limit;
+    struct clipd_limit limits[CLIPD_MAX_LIMITS];
+    size_t nlimits;
+    uint32_t timeout_ms; /* how long a qube has to answer a copy request */
+};
+
+struct clipd {
+    const struct clipd_config *cfg;
+    struct clip_policy *policy;
+    struct clipd_report *report;
+    struct clipd_qube *qubes[CLIPD_MAX_QUBES];
+    size_t nqubes;
+    struct clipd_store store;
+    uint32_t next_request_id;
+    /* the copy in flight (at most one: the newest hotkey wins) */
+    struct clipd_qube *copying;
+};
+
+uint64_t clipd_now_ms(void);
+struct clipd_qube *clipd_find_qube(struct clipd *d, const char *name);
+
+/* Control commands: handle one request line, write the reply (starting with
+ * "ok" or "error: ") into reply. */
+void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_size);
+
+/* Actions (actions.c). */
+int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why, size_t why_size);
+int clipd_copy(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *why, size_t why_size);
+int clipd_paste(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *msg, size_t msg_size);
+void clipd_clear(struct clipd *d);
+void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
+                    const struct clip_reply *reply, const char *why);
+
+#endif

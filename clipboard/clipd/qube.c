@@ -1,0 +1,306 @@
+/* One qube's clipboard channel (see qube.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fenestra/channel.h"
+#include "fenestra/log.h"
+#include "fenestra/msgio.h"
+#include "fenestra/proto.h"
+#include "fenestra/validate.h"
+#include "qube.h"
+
+#define RETRY_MS 200u
+#define RETRY_AFTER_ERROR_MS 1000u
+/* Room for one paste of the largest clipboard plus a few small messages. */
+#define WRITER_CAP (FEN_MAX_CLIPBOARD_BYTES + 64u * 1024u)
+
+enum qube_state { Q_DISCONNECTED, Q_HANDSHAKE, Q_READY };
+
+struct clipd_qube {
+    char name[CLIP_QUBE_NAME_MAX + 1];
+    char spec[256];
+    uint32_t limit;
+    enum qube_state state;
+    struct fen_chan *chan;
+    struct fen_reader *reader;
+    struct fen_writer *writer;
+    uint64_t retry_ms; /* next connection attempt */
+    bool logged_waiting;
+    struct clip_pending pending;
+    uint64_t hotkey_ms;
+};
+
+struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_t limit)
+{
+    struct clipd_qube *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    snprintf(q->name, sizeof q->name, "%s", name);
+    snprintf(q->spec, sizeof q->spec, "%s", spec);
+    q->limit = limit;
+    q->reader = fen_reader_create(FEN_CLIP_FROM_GUEST, 0);
+    q->writer = fen_writer_create(WRITER_CAP);
+    if (!q->reader || !q->writer) {
+        clipd_qube_destroy(q);
+        return NULL;
+    }
+    return q;
+}
+
+static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
+{
+    fen_chan_close(q->chan);
+    q->chan = NULL;
+    q->state = Q_DISCONNECTED;
+    fen_reader_reset(q->reader);
+    fen_writer_reset(q->writer);
+    q->retry_ms = retry_ms;
+    q->logged_waiting = false;
+    if (q->pending.active) {
+        q->pending.expired_id = q->pending.request_id;
+        q->pending.active = false;
+    }
+}
+
+void clipd_qube_destroy(struct clipd_qube *q)
+{
+    if (!q)
+        return;
+    fen_chan_close(q->chan);
+    fen_reader_destroy(q->reader);
+    fen_writer_destroy(q->writer);
+    free(q);
+}
+
+const char *clipd_qube_name(const struct clipd_qube *q) { return q->name; }
+uint32_t clipd_qube_limit(const struct clipd_qube *q) { return q->limit; }
+bool clipd_qube_ready(const struct clipd_qube *q) { return q->state == Q_READY; }
+bool clipd_qube_copy_pending(const struct clipd_qube *q) { return q->pending.active; }
+uint64_t clipd_qube_copy_hotkey_ms(const struct clipd_qube *q) { return q->hotkey_ms; }
+
+int clipd_qube_attach(struct clipd_qube *q, const char *spec)
+{
+    if (strlen(spec) >= sizeof q->spec || !fen_spec_backend(spec, &(const char *){NULL})) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (strcmp(spec, q->spec) != 0) {
+        fen_log(INFO, "qube %s: clipboard channel now %s", q->name, spec);
+        snprintf(q->spec, sizeof q->spec, "%s", spec);
+        disconnect(q, 0);
+    } else if (q->state == Q_DISCONNECTED) {
+        q->retry_ms = 0;
+    }
+    return 0;
+}
+
+void clipd_qube_pollfd(const struct clipd_qube *q, struct pollfd *pfd)
+{
+    pfd->revents = 0;
+    if (!q->chan) {
+        pfd->fd = -1;
+        pfd->events = 0;
+        return;
+    }
+    pfd->fd = fen_chan_fd(q->chan);
+    pfd->events = POLLIN;
+    if (fen_writer_pending(q->writer))
+        pfd->events |= POLLOUT;
+}
+
+uint64_t clipd_qube_next_deadline(const struct clipd_qube *q)
+{
+    uint64_t t = UINT64_MAX;
+    if (q->state == Q_DISCONNECTED)
+        t = q->retry_ms;
+    if (q->pending.active && q->pending.deadline_ms + 1 < t)
+        t = q->pending.deadline_ms + 1;
+    return t;
+}
+
+static void try_connect(struct clipd_qube *q, uint64_t now_ms)
+{
+    q->chan = fen_chan_client_init(q->spec, FEN_PORT_CLIPBOARD);
+    if (!q->chan) {
+        if (!q->logged_waiting)
+            fen_log_errno(INFO, "qube %s: clipboard agent not reachable at %s yet, retrying",
+                          q->name, q->spec);
+        q->logged_waiting = true;
+        q->retry_ms = now_ms + RETRY_MS;
+        return;
+    }
+    fen_log(INFO, "qube %s: clipboard channel connected", q->name);
+    q->state = Q_HANDSHAKE;
+}
+
+static void protocol_error(struct clipd_qube *q, uint64_t now_ms, const char *why)
+{
+    fen_log(WARN, "qube %s: clipboard protocol error: %s; closing its clipboard channel",
+            q->name, why);
+    disconnect(q, now_ms + RETRY_AFTER_ERROR_MS);
+}
+
+static void handle_hello(struct clipd_qube *q, const uint8_t *msg, size_t len, uint64_t now_ms)
+{
+    struct fen_msg m;
+    struct fen_error err;
+    uint32_t minor;
+    if (fen_parse_msg(FEN_CLIP_FROM_GUEST, msg, len, 0, &m, &err) != FEN_OK) {
+        protocol_error(q, now_ms, err.reason);
+        return;
+    }
+    if (m.type != FEN_MSG_HELLO) {
+        protocol_error(q, now_ms, "first message is not HELLO");
+        return;
+    }
+    if (fen_negotiate_version(&m.u.hello, FEN_STREAM_CLIPBOARD, &minor, &err) != FEN_OK) {
+        protocol_error(q, now_ms, err.reason);
+        return;
+    }
+    struct fen_msg_hello hello = {.magic = FEN_PROTO_MAGIC,
+                                  .major = FEN_PROTO_MAJOR,
+                                  .minor = minor,
+                                  .stream = FEN_STREAM_CLIPBOARD};
+    if (fen_writer_send(q->writer, q->chan, FEN_MSG_HELLO, 0, &hello, sizeof hello, -1) < 0) {
+        protocol_error(q, now_ms, "cannot answer HELLO");
+        return;
+    }
+    q->state = Q_READY;
+    fen_log(INFO, "qube %s: clipboard channel ready (version %u.%u)", q->name, FEN_PROTO_MAJOR,
+            minor);
+}
+
+static void handle_message(struct clipd_qube *q, const uint8_t *msg, size_t len, uint64_t now_ms,
+                           clipd_reply_fn fn, void *ctx)
+{
+    if (q->state == Q_HANDSHAKE) {
+        handle_hello(q, msg, len, now_ms);
+        return;
+    }
+    struct clip_reply reply;
+    char why[200];
+    enum clip_verdict v = clip_reply_judge(&q->pending, now_ms, msg, len, &reply, why, sizeof why);
+    if (v == CLIP_REPLY_PROTOCOL) {
+        protocol_error(q, now_ms, why);
+        return;
+    }
+    if (v == CLIP_REPLY_LATE && q->pending.active &&
+        reply.request_id == q->pending.request_id) {
+        q->pending.active = false;
+        q->pending.expired_id = q->pending.request_id;
+    }
+    if (clip_verdict_answers(v))
+        q->pending.active = false;
+    fn(ctx, q, v, &reply, why);
+}
+
+void clipd_qube_service(struct clipd_qube *q, short revents, uint64_t now_ms, clipd_reply_fn fn,
+                        void *ctx)
+{
+    if (q->state == Q_DISCONNECTED) {
+        if (now_ms >= q->retry_ms)
+            try_connect(q, now_ms);
+    } else if (revents) {
+        if (fen_chan_wait(q->chan, false) < 0) {
+            fen_log(INFO, "qube %s: clipboard channel closed", q->name);
+            disconnect(q, now_ms + RETRY_MS);
+        } else {
+            /* Bounded: at most a few messages per turn, so one busy qube
+             * cannot starve the others. */
+            for (int i = 0; i < 16 && q->chan; i++) {
+                const uint8_t *msg;
+                size_t len;
+                struct fen_error err;
+                enum fen_read_status st = fen_reader_next(q->reader, q->chan, &msg, &len, &err);
+                if (st == FEN_READ_AGAIN)
+                    break;
+                if (st == FEN_READ_MSG) {
+                    handle_message(q, msg, len, now_ms, fn, ctx);
+                    continue;
+                }
+                if (st == FEN_READ_ERROR)
+                    protocol_error(q, now_ms, err.reason);
+                else {
+                    fen_log(INFO, "qube %s: clipboard channel closed%s%s", q->name,
+                            err.reason[0] ? ": " : "", err.reason);
+                    disconnect(q, now_ms + RETRY_MS);
+                }
+            }
+            if (q->chan && fen_writer_pending(q->writer) &&
+                fen_writer_flush(q->writer, q->chan) < 0) {
+                fen_log(INFO, "qube %s: clipboard channel failed while writing", q->name);
+                disconnect(q, now_ms + RETRY_MS);
+            }
+        }
+    }
+    if (q->pending.active && now_ms > q->pending.deadline_ms) {
+        q->pending.active = false;
+        q->pending.expired_id = q->pending.request_id;
+        char why[120];
+        snprintf(why, sizeof why, "no answer to copy request %u in time", q->pending.request_id);
+        fn(ctx, q, CLIP_REPLY_LATE, NULL, why);
+    }
+}
+
+int clipd_qube_request(struct clipd_qube *q, uint32_t request_id, uint64_t hotkey_ms,
+                       uint64_t now_ms, uint32_t timeout_ms, char *why, size_t why_size)
+{
+    if (q->state != Q_READY) {
+        snprintf(why, why_size, "the clipboard agent of qube %s is not connected", q->name);
+        return -1;
+    }
+    struct fen_msg_clip_request req = {.request_id = request_id, .max_bytes = q->limit};
+    if (fen_writer_send(q->writer, q->chan, FEN_MSG_CLIP_REQUEST, 0, &req, sizeof req, -1) < 0) {
+        snprintf(why, why_size, "the clipboard channel of qube %s is stalled", q->name);
+        fen_log(WARN, "qube %s: %s; closing it", q->name, why);
+        disconnect(q, now_ms + RETRY_AFTER_ERROR_MS);
+        return -1;
+    }
+    if (q->pending.active)
+        q->pending.expired_id = q->pending.request_id;
+    q->pending.active = true;
+    q->pending.request_id = request_id;
+    q->pending.deadline_ms = now_ms + timeout_ms;
+    q->pending.limit = q->limit;
+    q->hotkey_ms = hotkey_ms;
+    return 0;
+}
+
+void clipd_qube_cancel_request(struct clipd_qube *q)
+{
+    if (!q->pending.active)
+        return;
+    q->pending.active = false;
+    q->pending.expired_id = q->pending.request_id;
+}
+
+int clipd_qube_paste(struct clipd_qube *q, const char *text, uint32_t length, char *why,
+                     size_t why_size)
+{
+    if (q->state != Q_READY) {
+        snprintf(why, why_size, "the clipboard agent of qube %s is not connected", q->name);
+        return -1;
+    }
+    size_t body_len = sizeof(struct fen_msg_clip_data) + length;
+    uint8_t *body = malloc(body_len);
+    if (!body) {
+        snprintf(why, why_size, "out of memory");
+        return -1;
+    }
+    struct fen_msg_clip_data d = {.request_id = 0, .length = length};
+    memcpy(body, &d, sizeof d);
+    memcpy(body + sizeof d, text, length);
+    int rc = fen_writer_send(q->writer, q->chan, FEN_MSG_CLIP_PASTE, 0, body, (uint32_t)body_len,
+                             -1);
+    explicit_bzero(body, body_len);
+    free(body);
+    if (rc < 0) {
+        snprintf(why, why_size, "the clipboard channel of qube %s is stalled", q->name);
+        fen_log(WARN, "qube %s: %s; closing it", q->name, why);
+        disconnect(q, 0);
+        return -1;
+    }
+    return 0;
+}
