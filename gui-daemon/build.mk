@@ -1,0 +1,21 @@
+# gui-daemon/: guid, the dom0 side of one qube's windows (xcb), its unit
+# tests, the guest-side X test clients (tests/clients/) and the gui
+# integration tests (tests/integration/gui-*.sh).
+GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/label.c gui-daemon/hotkeys.c
+GUID_SRCS := gui-daemon/main.c gui-daemon/loop.c gui-daemon/conn.c gui-daemon/xside.c \
+	gui-daemon/xinput.c gui-daemon/ctlsock.c $(GUID_CORE_SRCS)
+GUID_XCB := xcb xcb-shm xcb-icccm xcb-keysyms
+$(call program,guid,$(GUID_SRCS),$(LIB_fenestra),$(call pc_libs,$(GUID_XCB)) $(FEN_LIBS),$(call pc_cflags,$(GUID_XCB)))
+
+# Unit tests: pure parsing and the window state driven through a recording
+# fake X side (no X server).
+$(call test_program,test_guid_label,gui-daemon/tests/test_label.c gui-daemon/label.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
+$(call test_program,test_guid_hotkeys,gui-daemon/tests/test_hotkeys.c gui-daemon/hotkeys.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
+$(call test_program,test_guid_wstate,gui-daemon/tests/test_wstate.c gui-daemon/wstate.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
+
+# Test clients (run inside a guest X server / against dom0's).
+FEN_CLIENT_XCB := xcb xcb-keysyms
+$(call program,fen-testclient,tests/clients/fen-testclient.c,,$(call pc_libs,$(FEN_CLIENT_XCB) x11),$(call pc_cflags,$(FEN_CLIENT_XCB)))
+$(call program,fen-xshot,tests/clients/fen-xshot.c,,$(call pc_libs,xcb libpng),$(call pc_cflags,xcb libpng))
+
+# Integration tests: real Xvfb servers for dom0 and guests.

@@ -1,0 +1,46 @@
+/* guid: the dom0 side of one qube's windows.  The pieces and who owns what:
+ *   main.c    command line -> struct guid_config, creates/destroys the rest
+ *   loop.c    poll + dispatch only (X fd, guest channel, control socket, signals)
+ *   conn.c    guest channel: connect/retry, handshake, validate, drop
+ *   wstate.c  window table and guest message handlers (X only via guid_xops)
+ *   xside.c   dom0 X: windows, frame, title, MIT-SHM painting (implements guid_xops)
+ *   xinput.c  dom0 events -> guest messages, clipboard hotkeys
+ *   ctlsock.c control socket guid-QUBE.sock ("list")
+ *   label.c, hotkeys.c  pure parsing */
+#ifndef GUID_GUID_H
+#define GUID_GUID_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hotkeys.h"
+
+struct guid_config {
+    const char *qube;
+    const char *label_text;
+    uint32_t label_rgb;
+    uint32_t frame_width;
+    const char *spec;
+    const char *display;      /* NULL: $DISPLAY */
+    const char *clipd_socket; /* resolved path */
+    const char *ctl_socket;   /* resolved path */
+    struct guid_hotkey copy_key, paste_key;
+};
+
+struct guid {
+    const struct guid_config *cfg;
+    struct guid_xside *xs;
+    struct guid_wstate *ws;
+    struct guid_conn *conn;
+    struct guid_xinput *xin;
+    int ctl_fd;
+    int sig_fd;
+};
+
+/* Run until SIGINT/SIGTERM (0) or the dom0 X server goes away (-1). */
+int guid_loop_run(struct guid *g);
+
+/* Answer one pending control-socket client. */
+void guid_ctl_serve(struct guid *g);
+
+#endif

@@ -1,0 +1,83 @@
+/* guid main loop: poll and dispatch, nothing else. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <xcb/xcb.h>
+
+#include "conn.h"
+#include "fenestra/log.h"
+#include "guid.h"
+#include "xinput.h"
+#include "xside.h"
+
+/* How often guid looks for its agent while disconnected. */
+#define GUID_RETRY_MS 200
+
+static void attach_clipd(struct guid *g)
+{
+    (void)guid_clipd_notify(g->cfg->clipd_socket, "attach", g->cfg->qube, g->cfg->spec);
+}
+
+/* Drain every queued dom0 event; false when the X connection died. */
+static bool drain_x(struct guid *g)
+{
+    xcb_generic_event_t *ev;
+    while ((ev = xcb_poll_for_event(g->xs->conn)) != NULL) {
+        guid_xinput_handle(g->xin, ev);
+        free(ev);
+    }
+    return xcb_connection_has_error(g->xs->conn) == 0;
+}
+
+int guid_loop_run(struct guid *g)
+{
+    uint64_t next_try = 0;
+    attach_clipd(g);
+    for (;;) {
+        if (!drain_x(g)) {
+            fen_log(ERROR, "lost the dom0 X server");
+            return -1;
+        }
+        guid_conn_check_broken(g->conn);
+        uint64_t now = guid_monotonic_ms();
+        if (guid_conn_state(g->conn) == GUID_CONN_DOWN && now >= next_try) {
+            next_try = now + GUID_RETRY_MS;
+            (void)guid_conn_try_connect(g->conn);
+        }
+        xcb_flush(g->xs->conn);
+
+        struct pollfd p[4];
+        p[0] = (struct pollfd){.fd = guid_xside_fd(g->xs), .events = POLLIN};
+        p[1] = (struct pollfd){.fd = g->sig_fd, .events = POLLIN};
+        p[2] = (struct pollfd){.fd = g->ctl_fd, .events = POLLIN};
+        p[3] = (struct pollfd){.fd = guid_conn_fd(g->conn), .events = 0};
+        int timeout = -1;
+        if (p[3].fd >= 0)
+            p[3].events = guid_conn_events(g->conn);
+        else
+            timeout = (int)(next_try > now ? next_try - now : 0);
+        int r = poll(p, 4, timeout);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            fen_log_errno(ERROR, "poll");
+            return -1;
+        }
+        if (p[1].revents & POLLIN) {
+            struct signalfd_siginfo si;
+            if (read(g->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+                fen_log(INFO, "signal %u: stopping", si.ssi_signo);
+                return 0;
+            }
+        }
+        if (p[2].fd >= 0 && (p[2].revents & POLLIN))
+            guid_ctl_serve(g);
+        if (p[3].fd >= 0 && p[3].revents != 0) {
+            if (guid_conn_service(g->conn) == 1)
+                attach_clipd(g);
+        }
+    }
+}

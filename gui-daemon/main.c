@@ -1,0 +1,209 @@
+/* guid: command line, setup and teardown. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "fenestra/channel.h"
+#include "fenestra/ctl.h"
+#include "fenestra/log.h"
+#include "guid.h"
+#include "label.h"
+#include "xinput.h"
+#include "xside.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: guid --qube NAME --label COLOR --connect SPEC [options]\n"
+            "\n"
+            "Shows one qube's windows on the dom0 X server, each framed in the qube's\n"
+            "label color and titled \"[NAME] title\".\n"
+            "\n"
+            "  --qube NAME            qube name (letters, digits, '-', '_', '.'; max 31)\n"
+            "  --label COLOR          red, orange, yellow, green, gray, blue, purple, black\n"
+            "                         or #RRGGBB\n"
+            "  --connect SPEC         the guest's gui channel: local:DIR or xen:DOMID\n"
+            "  --frame-width N        frame width in pixels, 1..32 (default 3)\n"
+            "  --display DISPLAY      dom0 X display (default $DISPLAY)\n"
+            "  --clipd-socket PATH    clipd control socket (default RUNTIME/clipd.sock)\n"
+            "  --copy-hotkey KEYS     default ctrl+shift+c\n"
+            "  --paste-hotkey KEYS    default ctrl+shift+v\n"
+            "  --help                 this text\n"
+            "\n"
+            "RUNTIME is $XDG_RUNTIME_DIR/fenestra (or /tmp/fenestra-UID); guid listens on\n"
+            "RUNTIME/guid-NAME.sock (request \"list\").  FENESTRA_LOG_LEVEL=debug for more.\n");
+}
+
+static bool qube_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 31 || s[0] == '.' || s[0] == '-')
+        return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
+
+static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clipd_buf,
+                      size_t clipd_size)
+{
+    static const struct option opts[] = {
+        {"qube", required_argument, NULL, 'q'},
+        {"label", required_argument, NULL, 'l'},
+        {"connect", required_argument, NULL, 'c'},
+        {"frame-width", required_argument, NULL, 'f'},
+        {"display", required_argument, NULL, 'd'},
+        {"clipd-socket", required_argument, NULL, 's'},
+        {"copy-hotkey", required_argument, NULL, 'C'},
+        {"paste-hotkey", required_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *copy = "ctrl+shift+c", *paste = "ctrl+shift+v";
+    cfg->frame_width = 3;
+    int o;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'q': cfg->qube = optarg; break;
+        case 'l': cfg->label_text = optarg; break;
+        case 'c': cfg->spec = optarg; break;
+        case 'd': cfg->display = optarg; break;
+        case 's': cfg->clipd_socket = optarg; break;
+        case 'C': copy = optarg; break;
+        case 'V': paste = optarg; break;
+        case 'f': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end != '\0' || v < 1 || v > 32) {
+                fprintf(stderr, "guid: --frame-width must be 1..32\n");
+                return 2;
+            }
+            cfg->frame_width = (uint32_t)v;
+            break;
+        }
+        case 'h': usage(stdout); return 1;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc || !cfg->qube || !cfg->label_text || !cfg->spec) {
+        usage(stderr);
+        return 2;
+    }
+    if (!qube_name_ok(cfg->qube)) {
+        fprintf(stderr, "guid: bad qube name '%s'\n", cfg->qube);
+        return 2;
+    }
+    if (guid_label_parse(cfg->label_text, &cfg->label_rgb) != 0) {
+        fprintf(stderr, "guid: bad label '%s'\n", cfg->label_text);
+        return 2;
+    }
+    const char *rest;
+    if (fen_spec_backend(cfg->spec, &rest) == NULL) {
+        fprintf(stderr, "guid: bad channel spec '%s' (local:DIR or xen:DOMID)\n", cfg->spec);
+        return 2;
+    }
+    if (guid_hotkey_parse(copy, &cfg->copy_key) != 0 ||
+        guid_hotkey_parse(paste, &cfg->paste_key) != 0) {
+        fprintf(stderr, "guid: bad hotkey (e.g. ctrl+shift+c)\n");
+        return 2;
+    }
+    if (cfg->clipd_socket == NULL) {
+        if (fen_ctl_path(clipd_buf, clipd_size, "clipd.sock") != 0) {
+            fprintf(stderr, "guid: no runtime directory for control sockets\n");
+            return 2;
+        }
+        cfg->clipd_socket = clipd_buf;
+    }
+    return 0;
+}
+
+static void on_hotkey(void *ctx, const char *verb, uint64_t ms)
+{
+    const struct guid_config *cfg = ctx;
+    char arg[32];
+    snprintf(arg, sizeof(arg), "%llu", (unsigned long long)ms);
+    fen_log(INFO, "clipboard %s hotkey", verb);
+    (void)guid_clipd_notify(cfg->clipd_socket, verb, cfg->qube, arg);
+}
+
+static int make_sigfd(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+        return -1;
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int main(int argc, char **argv)
+{
+    struct guid_config cfg = {0};
+    char clipd_path[512], ctl_path[512];
+    int rc = parse_args(argc, argv, &cfg, clipd_path, sizeof(clipd_path));
+    if (rc != 0)
+        return rc == 1 ? 0 : 2;
+    fen_log_init("guid", cfg.qube);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct guid g = {.cfg = &cfg, .ctl_fd = -1, .sig_fd = -1};
+    struct guid_xside_config xcfg = {
+        .qube = cfg.qube,
+        .label_text = cfg.label_text,
+        .label_rgb = cfg.label_rgb,
+        .frame = cfg.frame_width,
+        .display = cfg.display,
+    };
+    rc = 1;
+    g.sig_fd = make_sigfd();
+    if (g.sig_fd < 0) {
+        fen_log_errno(ERROR, "signalfd");
+        return 1;
+    }
+    g.xs = guid_xside_create(&xcfg);
+    if (g.xs == NULL)
+        goto out;
+    g.conn = guid_conn_create(cfg.qube, cfg.spec, g.xs->screen->width_in_pixels,
+                              g.xs->screen->height_in_pixels);
+    if (g.conn == NULL)
+        goto out;
+    struct guid_xops xops;
+    struct guid_sendops sops;
+    guid_xside_ops(g.xs, &xops);
+    guid_conn_sendops(g.conn, &sops);
+    g.ws = guid_wstate_create(cfg.qube, cfg.frame_width, &xops, &sops);
+    if (g.ws == NULL)
+        goto out;
+    guid_conn_set_wstate(g.conn, g.ws);
+    g.xin = guid_xinput_create(g.xs, g.ws, &sops, &cfg.copy_key, &cfg.paste_key, on_hotkey, &cfg);
+    if (g.xin == NULL)
+        goto out;
+    char name[64];
+    snprintf(name, sizeof(name), "guid-%s.sock", cfg.qube);
+    if (fen_ctl_path(ctl_path, sizeof(ctl_path), name) == 0) {
+        cfg.ctl_socket = ctl_path;
+        g.ctl_fd = fen_ctl_listen(ctl_path);
+    }
+    if (g.ctl_fd < 0)
+        fen_log_errno(WARN, "no control socket (%s)", name);
+    fen_log(INFO, "qube %s (label %s), waiting for its agent at %s", cfg.qube, cfg.label_text,
+            cfg.spec);
+    rc = guid_loop_run(&g) == 0 ? 0 : 1;
+out:
+    guid_conn_destroy(g.conn); /* resets the windows while wstate and X are alive */
+    guid_xinput_destroy(g.xin);
+    guid_wstate_destroy(g.ws);
+    guid_xside_destroy(g.xs);
+    if (g.ctl_fd >= 0) {
+        close(g.ctl_fd);
+        if (cfg.ctl_socket != NULL)
+            unlink(cfg.ctl_socket);
+    }
+    close(g.sig_fd);
+    return rc;
+}

@@ -1,0 +1,424 @@
+/* guid window state: window table + guest message handlers (no X here). */
+#include "wstate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fenestra/log.h"
+
+struct guid_wstate {
+    char qube[64];
+    uint32_t frame;
+    struct guid_xops x;
+    struct guid_sendops s;
+    struct fen_mapper *mapper;
+    uint32_t dump_kind;
+    size_t count;
+    struct guid_win *wins[FEN_MAX_WINDOWS_PER_QUBE];
+};
+
+__attribute__((format(printf, 3, 4))) static enum fen_err fail(struct fen_error *err,
+                                                                enum fen_err code,
+                                                                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+    va_end(ap);
+    err->code = code;
+    return code;
+}
+
+struct guid_wstate *guid_wstate_create(const char *qube, uint32_t frame_width,
+                                       const struct guid_xops *xops,
+                                       const struct guid_sendops *sendops)
+{
+    struct guid_wstate *ws = calloc(1, sizeof(*ws));
+    if (ws == NULL)
+        return NULL;
+    snprintf(ws->qube, sizeof(ws->qube), "%s", qube ? qube : "");
+    ws->frame = frame_width;
+    ws->x = *xops;
+    ws->s = *sendops;
+    return ws;
+}
+
+static void win_free(struct guid_wstate *ws, struct guid_win *w)
+{
+    ws->x.win_destroy(ws->x.ctx, w);
+    if (ws->mapper != NULL)
+        fen_mapping_unmap(ws->mapper, w->dump.map);
+    free(w);
+}
+
+static void remove_at(struct guid_wstate *ws, size_t i)
+{
+    struct guid_win *w = ws->wins[i];
+    ws->wins[i] = ws->wins[--ws->count];
+    ws->wins[ws->count] = NULL;
+    for (size_t j = 0; j < ws->count; j++) {
+        if (ws->wins[j]->transient_for == w->id)
+            ws->wins[j]->transient_for = 0;
+        if (ws->wins[j]->parent == w->id)
+            ws->wins[j]->parent = 0;
+    }
+    win_free(ws, w);
+}
+
+void guid_wstate_reset(struct guid_wstate *ws)
+{
+    if (ws == NULL)
+        return;
+    while (ws->count > 0)
+        remove_at(ws, ws->count - 1);
+}
+
+void guid_wstate_destroy(struct guid_wstate *ws)
+{
+    if (ws == NULL)
+        return;
+    guid_wstate_reset(ws);
+    free(ws);
+}
+
+void guid_wstate_set_mapper(struct guid_wstate *ws, struct fen_mapper *m, uint32_t dump_kind)
+{
+    ws->mapper = m;
+    ws->dump_kind = dump_kind;
+}
+
+size_t guid_wstate_count(const struct guid_wstate *ws) { return ws->count; }
+
+struct guid_win *guid_wstate_at(struct guid_wstate *ws, size_t i)
+{
+    return i < ws->count ? ws->wins[i] : NULL;
+}
+
+struct guid_win *guid_wstate_find(struct guid_wstate *ws, uint32_t id)
+{
+    if (id == 0)
+        return NULL;
+    for (size_t i = 0; i < ws->count; i++)
+        if (ws->wins[i]->id == id)
+            return ws->wins[i];
+    return NULL;
+}
+
+struct guid_win *guid_wstate_find_xid(struct guid_wstate *ws, uint32_t xid)
+{
+    if (xid == 0)
+        return NULL;
+    for (size_t i = 0; i < ws->count; i++)
+        if (ws->wins[i]->xid == xid)
+            return ws->wins[i];
+    return NULL;
+}
+
+void guid_win_content_size(const struct guid_wstate *ws, const struct guid_win *w, uint32_t *cw,
+                           uint32_t *ch)
+{
+    uint32_t f2 = 2 * ws->frame;
+    *cw = w->outer.w > f2 ? w->outer.w - f2 : 0;
+    *ch = w->outer.h > f2 ? w->outer.h - f2 : 0;
+}
+
+/* Clip to the dump and to what the dom0 window shows, then paint. */
+static void paint_clipped(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r)
+{
+    uint32_t cw, ch;
+    if (!w->dump.valid)
+        return;
+    guid_win_content_size(ws, w, &cw, &ch);
+    if (!fen_rect_clip(&r, w->dump.width, w->dump.height) || !fen_rect_clip(&r, cw, ch))
+        return;
+    ws->x.win_paint(ws->x.ctx, w, &r);
+}
+
+void guid_wstate_repaint(struct guid_wstate *ws, struct guid_win *w, const struct fen_rect *r)
+{
+    paint_clipped(ws, w, *r);
+}
+
+static int send_msg(struct guid_wstate *ws, uint32_t type, uint32_t window, const void *body,
+                    uint32_t len)
+{
+    return ws->s.send(ws->s.ctx, type, window, body, len);
+}
+
+static int send_configure(struct guid_wstate *ws, struct guid_win *w)
+{
+    struct fen_msg_configure c = {.rect = w->rect, .override_redirect = w->override_redirect};
+    return send_msg(ws, FEN_MSG_CONFIGURE, w->id, &c, sizeof(c));
+}
+
+int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
+                               const struct fen_rect *outer)
+{
+    if (memcmp(outer, &w->outer, sizeof(*outer)) == 0)
+        return 0;
+    w->outer = *outer;
+    if (w->override_redirect || outer->w <= 2 * ws->frame || outer->h <= 2 * ws->frame)
+        return 0;
+    struct fen_rect content = {outer->x + (int32_t)ws->frame, outer->y + (int32_t)ws->frame,
+                               outer->w - 2 * ws->frame, outer->h - 2 * ws->frame};
+    if (content.w > FEN_MAX_WINDOW_WIDTH || content.h > FEN_MAX_WINDOW_HEIGHT ||
+        content.x < FEN_MIN_COORD || content.x > FEN_MAX_COORD || content.y < FEN_MIN_COORD ||
+        content.y > FEN_MAX_COORD)
+        return 0;
+    if (memcmp(&content, &w->rect, sizeof(content)) == 0)
+        return 0;
+    w->rect = content;
+    return send_configure(ws, w);
+}
+
+/* ---- guest message handlers ------------------------------------------- */
+
+static enum fen_err need_win(struct guid_wstate *ws, const struct fen_msg *msg,
+                             struct guid_win **out, struct fen_error *err)
+{
+    *out = guid_wstate_find(ws, msg->window);
+    if (*out == NULL)
+        return fail(err, FEN_E_STATE, "%s: unknown window %u", fen_msg_type_name(msg->type),
+                    msg->window);
+    return FEN_OK;
+}
+
+static enum fen_err handle_create(struct guid_wstate *ws, const struct fen_msg *msg,
+                                  struct fen_error *err)
+{
+    const struct fen_msg_create *c = &msg->u.create;
+    if (msg->window == 0)
+        return fail(err, FEN_E_RANGE, "CREATE: window id 0");
+    if (guid_wstate_find(ws, msg->window) != NULL)
+        return fail(err, FEN_E_STATE, "CREATE: window %u already exists", msg->window);
+    if (ws->count >= FEN_MAX_WINDOWS_PER_QUBE)
+        return fail(err, FEN_E_RANGE, "CREATE: more than %u windows", FEN_MAX_WINDOWS_PER_QUBE);
+    if (c->parent != 0 && (c->parent == msg->window || guid_wstate_find(ws, c->parent) == NULL))
+        return fail(err, FEN_E_STATE, "CREATE: window %u has unknown parent %u", msg->window,
+                    c->parent);
+    struct guid_win *w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return fail(err, FEN_E_STATE, "CREATE: out of memory");
+    w->id = msg->window;
+    w->rect = c->rect;
+    w->override_redirect = c->override_redirect != 0;
+    w->parent = c->parent;
+    w->cursor = FEN_CURSOR_DEFAULT;
+    if (ws->x.win_create(ws->x.ctx, w) != 0) {
+        free(w);
+        return fail(err, FEN_E_STATE, "CREATE: cannot create the dom0 window for %u", msg->window);
+    }
+    ws->wins[ws->count++] = w;
+    return FEN_OK;
+}
+
+static enum fen_err handle_destroy(struct guid_wstate *ws, const struct fen_msg *msg,
+                                   struct fen_error *err)
+{
+    for (size_t i = 0; i < ws->count; i++) {
+        if (ws->wins[i]->id == msg->window) {
+            remove_at(ws, i);
+            return FEN_OK;
+        }
+    }
+    return fail(err, FEN_E_STATE, "DESTROY: unknown window %u", msg->window);
+}
+
+static enum fen_err handle_map(struct guid_wstate *ws, struct guid_win *w,
+                               const struct fen_msg *msg, struct fen_error *err)
+{
+    uint32_t tf = msg->u.map.transient_for;
+    struct guid_win *owner = NULL;
+    if (tf != 0) {
+        owner = guid_wstate_find(ws, tf);
+        if (owner == NULL || owner == w)
+            return fail(err, FEN_E_STATE, "MAP: window %u transient for unknown window %u",
+                        w->id, tf);
+    }
+    bool orr = msg->u.map.override_redirect != 0;
+    if (orr != w->override_redirect) {
+        w->override_redirect = orr;
+        ws->x.win_geometry(ws->x.ctx, w);
+    }
+    if (tf != w->transient_for) {
+        w->transient_for = tf;
+        ws->x.win_transient(ws->x.ctx, w, owner);
+    }
+    w->mapped = true;
+    ws->x.win_map(ws->x.ctx, w);
+    return FEN_OK;
+}
+
+static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
+                                const struct fen_msg *msg, struct fen_error *err)
+{
+    const struct fen_msg_window_dump *d = &msg->u.dump.hdr;
+    if (ws->mapper == NULL)
+        return fail(err, FEN_E_STATE, "WINDOW_DUMP: no page mapper");
+    if (d->kind != ws->dump_kind)
+        return fail(err, FEN_E_STATE, "WINDOW_DUMP: kind %u not used by this backend", d->kind);
+    err->code = FEN_OK;
+    struct fen_mapping *map = fen_mapper_map(ws->mapper, d->pool_id, msg->u.dump.refs,
+                                             d->num_refs, err);
+    if (map == NULL) {
+        if (err->code == FEN_OK)
+            return fail(err, FEN_E_STATE, "WINDOW_DUMP: cannot map %u refs", d->num_refs);
+        return err->code;
+    }
+    struct guid_dump nd = {.valid = true, .width = d->width, .height = d->height,
+                           .stride = d->stride, .offset = d->offset, .format = d->format,
+                           .serial = d->serial, .pool_id = d->pool_id, .map = map};
+    if (ws->x.win_set_dump(ws->x.ctx, w, &nd) != 0) {
+        fen_mapping_unmap(ws->mapper, map);
+        return fail(err, FEN_E_STATE, "WINDOW_DUMP: dom0 X server refused the pixels of %u",
+                    w->id);
+    }
+    struct fen_mapping *old = w->dump.map;
+    w->dump = nd;
+    fen_mapping_unmap(ws->mapper, old);
+    struct fen_rect all = {0, 0, nd.width, nd.height};
+    paint_clipped(ws, w, all);
+    struct fen_msg_dump_ack ack = {d->serial};
+    if (send_msg(ws, FEN_MSG_DUMP_ACK, w->id, &ack, sizeof(ack)) != 0)
+        return fail(err, FEN_E_STATE, "WINDOW_DUMP: cannot send DUMP_ACK");
+    return FEN_OK;
+}
+
+static enum fen_err handle_wm_flags(struct guid_wstate *ws, struct guid_win *w,
+                                    const struct fen_msg *msg, struct fen_error *err)
+{
+    uint32_t set = msg->u.wm_flags.set, unset = msg->u.wm_flags.unset;
+    struct fen_msg_wm_flags granted = {0, 0};
+    bool geometry = false;
+    if ((set & FEN_WMFLAG_FULLSCREEN) && !(w->wm_flags & FEN_WMFLAG_FULLSCREEN)) {
+        /* Policy for now: a fullscreen request becomes a maximized framed
+         * window; the guest is told it is fullscreen. */
+        uint32_t sw = 0, sh = 0;
+        ws->x.screen_size(ws->x.ctx, &sw, &sh);
+        if (sw > 2 * ws->frame && sh > 2 * ws->frame) {
+            w->saved_rect = w->rect;
+            w->rect = (struct fen_rect){(int32_t)ws->frame, (int32_t)ws->frame,
+                                        sw - 2 * ws->frame, sh - 2 * ws->frame};
+            w->wm_flags |= FEN_WMFLAG_FULLSCREEN;
+            granted.set |= FEN_WMFLAG_FULLSCREEN;
+            geometry = true;
+        }
+    } else if ((unset & FEN_WMFLAG_FULLSCREEN) && (w->wm_flags & FEN_WMFLAG_FULLSCREEN)) {
+        w->rect = w->saved_rect;
+        w->wm_flags &= ~FEN_WMFLAG_FULLSCREEN;
+        granted.unset |= FEN_WMFLAG_FULLSCREEN;
+        geometry = true;
+    }
+    uint32_t other = FEN_WMFLAG_ALL & ~FEN_WMFLAG_FULLSCREEN;
+    uint32_t before = w->wm_flags;
+    w->wm_flags = (w->wm_flags | (set & other)) & ~(unset & other);
+    if (geometry) {
+        ws->x.win_geometry(ws->x.ctx, w);
+        if (send_configure(ws, w) != 0)
+            return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send CONFIGURE");
+    }
+    if (before != w->wm_flags)
+        ws->x.win_wm_flags(ws->x.ctx, w);
+    if ((granted.set | granted.unset) != 0 &&
+        send_msg(ws, FEN_MSG_WM_FLAGS, w->id, &granted, sizeof(granted)) != 0)
+        return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send WM_FLAGS");
+    return FEN_OK;
+}
+
+static enum fen_err handle_pool(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
+                                struct fen_error *err)
+{
+    if (ws->mapper == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return fail(err, FEN_E_STATE, "POOL: no page mapper");
+    }
+    /* Always hand the fd over, even -1: a backend may supply its own pool. */
+    err->code = FEN_OK;
+    enum fen_err e =
+        fen_mapper_set_pool(ws->mapper, msg->u.pool.pool_id, fd, msg->u.pool.npages, err);
+    if (e != FEN_OK && err->code == FEN_OK)
+        return fail(err, e, "POOL: pool %u refused", msg->u.pool.pool_id);
+    return e;
+}
+
+enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
+                                struct fen_error *err)
+{
+    struct guid_win *w = NULL;
+    enum fen_err e;
+    err->code = FEN_OK;
+    err->reason[0] = '\0';
+    if (msg->type == FEN_MSG_POOL)
+        return handle_pool(ws, msg, fd, err);
+    if (fd >= 0)
+        close(fd);
+    switch (msg->type) {
+    case FEN_MSG_CREATE:
+        return handle_create(ws, msg, err);
+    case FEN_MSG_DESTROY:
+        return handle_destroy(ws, msg, err);
+    case FEN_MSG_MAP:
+    case FEN_MSG_UNMAP:
+    case FEN_MSG_CONFIGURE:
+    case FEN_MSG_DAMAGE:
+    case FEN_MSG_WINDOW_DUMP:
+    case FEN_MSG_TITLE:
+    case FEN_MSG_WM_CLASS:
+    case FEN_MSG_SIZE_HINTS:
+    case FEN_MSG_WM_FLAGS:
+    case FEN_MSG_CURSOR:
+        if ((e = need_win(ws, msg, &w, err)) != FEN_OK)
+            return e;
+        break;
+    default:
+        return fail(err, FEN_E_STATE, "%s: not expected from the guest now",
+                    fen_msg_type_name(msg->type));
+    }
+    switch (msg->type) {
+    case FEN_MSG_MAP:
+        return handle_map(ws, w, msg, err);
+    case FEN_MSG_UNMAP:
+        if (w->mapped) {
+            w->mapped = false;
+            ws->x.win_unmap(ws->x.ctx, w);
+        }
+        return FEN_OK;
+    case FEN_MSG_CONFIGURE:
+        w->rect = msg->u.configure.rect;
+        w->override_redirect = msg->u.configure.override_redirect != 0;
+        ws->x.win_geometry(ws->x.ctx, w);
+        return FEN_OK;
+    case FEN_MSG_DAMAGE:
+        for (uint32_t i = 0; i < msg->u.damage.count; i++)
+            paint_clipped(ws, w, msg->u.damage.rects[i]);
+        return FEN_OK;
+    case FEN_MSG_WINDOW_DUMP:
+        return handle_dump(ws, w, msg, err);
+    case FEN_MSG_TITLE:
+        snprintf(w->title, sizeof(w->title), "%s", msg->u.title.text);
+        ws->x.win_title(ws->x.ctx, w);
+        return FEN_OK;
+    case FEN_MSG_WM_CLASS:
+        snprintf(w->res_class, sizeof(w->res_class), "%s", msg->u.wm_class.res_class);
+        snprintf(w->res_name, sizeof(w->res_name), "%s", msg->u.wm_class.res_name);
+        ws->x.win_class(ws->x.ctx, w);
+        return FEN_OK;
+    case FEN_MSG_SIZE_HINTS:
+        w->hints = msg->u.size_hints;
+        w->has_hints = true;
+        ws->x.win_hints(ws->x.ctx, w);
+        return FEN_OK;
+    case FEN_MSG_WM_FLAGS:
+        return handle_wm_flags(ws, w, msg, err);
+    case FEN_MSG_CURSOR:
+        w->cursor = msg->u.cursor.glyph;
+        ws->x.win_cursor(ws->x.ctx, w);
+        return FEN_OK;
+    default:
+        return fail(err, FEN_E_STATE, "unhandled message");
+    }
+}

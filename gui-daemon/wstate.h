@@ -1,0 +1,122 @@
+/* guid window state: the table of one qube's windows and what each guest
+ * message does to it.  This module never talks to X directly: it calls the
+ * X side only through `struct guid_xops` (implemented by xside.c, or by a
+ * recording fake in tests and fuzzers), and sends to the guest only through
+ * `struct guid_sendops`.  Every message it gets has passed fen_parse_msg;
+ * here it is checked against state (ids exist / are new, limits, parents,
+ * damage within the dump, refs within the pool). */
+#ifndef GUID_WSTATE_H
+#define GUID_WSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fenestra/pages.h"
+#include "fenestra/proto.h"
+#include "fenestra/validate.h"
+
+/* The pixels currently shown for a window: a mapping of guest pages. */
+struct guid_dump {
+    bool valid;
+    uint32_t width, height, stride, offset, format, serial, pool_id;
+    struct fen_mapping *map; /* owned by the window; unmapped on replace/destroy */
+};
+
+struct guid_win {
+    uint32_t id;          /* guest-chosen, nonzero */
+    struct fen_rect rect; /* guest geometry of the content (root coordinates) */
+    bool override_redirect;
+    bool mapped;
+    uint32_t parent;        /* 0 or an existing id */
+    uint32_t transient_for; /* 0 or an existing id */
+    char title[FEN_MAX_TITLE_BYTES + 1];             /* sanitized */
+    char res_class[FEN_MAX_CLASS_BYTES];             /* sanitized */
+    char res_name[FEN_MAX_CLASS_BYTES];
+    bool has_hints;
+    struct fen_msg_size_hints hints;
+    uint32_t wm_flags;      /* flags dom0 granted (FEN_WMFLAG_*) */
+    struct fen_rect saved_rect; /* rect before a fullscreen request */
+    uint32_t cursor;        /* glyph or FEN_CURSOR_DEFAULT */
+    struct guid_dump dump;
+    /* Set by the X side: the dom0 window and the outer (framed) geometry it
+     * last asked for, in dom0 root coordinates. */
+    uint32_t xid;
+    struct fen_rect outer;
+    void *xpriv;
+};
+
+/* The X side, as seen by the state logic.  Each call acts on one window; a
+ * failing create makes the message fail (the connection is dropped). */
+struct guid_xops {
+    void *ctx;
+    int (*win_create)(void *ctx, struct guid_win *w);  /* sets w->xid, w->outer */
+    void (*win_destroy)(void *ctx, struct guid_win *w); /* also frees pixel resources */
+    void (*win_map)(void *ctx, struct guid_win *w);
+    void (*win_unmap)(void *ctx, struct guid_win *w);
+    void (*win_geometry)(void *ctx, struct guid_win *w); /* apply w->rect; sets w->outer */
+    void (*win_title)(void *ctx, struct guid_win *w);
+    void (*win_class)(void *ctx, struct guid_win *w);
+    void (*win_hints)(void *ctx, struct guid_win *w);
+    void (*win_transient)(void *ctx, struct guid_win *w, const struct guid_win *owner);
+    void (*win_wm_flags)(void *ctx, struct guid_win *w);
+    void (*win_cursor)(void *ctx, struct guid_win *w);
+    /* w->dump was just replaced by `dump` (already mapped): prepare to paint
+     * from it (attach the pool to the X server once, or a private copy
+     * segment).  0, or -1 (the connection is dropped). */
+    int (*win_set_dump)(void *ctx, struct guid_win *w, const struct guid_dump *dump);
+    /* Paint r (window coordinates, already clipped to the dump and to the
+     * visible content area) from w->dump into the content area. */
+    void (*win_paint)(void *ctx, struct guid_win *w, const struct fen_rect *r);
+    void (*screen_size)(void *ctx, uint32_t *w, uint32_t *h);
+};
+
+struct guid_sendops {
+    void *ctx;
+    /* Queue a message to the guest; 0, or -1 (the caller drops the link). */
+    int (*send)(void *ctx, uint32_t type, uint32_t window, const void *body, uint32_t len);
+};
+
+struct guid_wstate;
+
+struct guid_wstate *guid_wstate_create(const char *qube, uint32_t frame_width,
+                                       const struct guid_xops *xops,
+                                       const struct guid_sendops *sendops)
+    __attribute__((warn_unused_result));
+void guid_wstate_destroy(struct guid_wstate *ws); /* accepts NULL; destroys all windows */
+
+/* The mapper for the current connection (owned by the caller; NULL when
+ * disconnected) and the dump kind its backend uses (FEN_DUMP_LOCAL_POOL or
+ * FEN_DUMP_XEN_GRANT).  Dumps and pools are refused without a mapper. */
+void guid_wstate_set_mapper(struct guid_wstate *ws, struct fen_mapper *m, uint32_t dump_kind);
+
+/* Apply one parsed guest message.  `fd` is the fd that came with it (POOL;
+ * ownership passes to this call in every case) or -1.  FEN_OK, or an error
+ * with the reason in err: the caller logs it and drops the connection. */
+enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
+                                struct fen_error *err) __attribute__((warn_unused_result));
+
+/* The guest is gone: destroy every window (and its mapping). */
+void guid_wstate_reset(struct guid_wstate *ws);
+
+size_t guid_wstate_count(const struct guid_wstate *ws);
+struct guid_win *guid_wstate_at(struct guid_wstate *ws, size_t i);
+struct guid_win *guid_wstate_find(struct guid_wstate *ws, uint32_t id);
+struct guid_win *guid_wstate_find_xid(struct guid_wstate *ws, uint32_t xid);
+
+/* dom0 events. */
+/* The dom0 window now has outer geometry `outer` (root coordinates), e.g.
+ * the dom0 WM moved or resized it: if that is not what guid asked for,
+ * update the content rect and send CONFIGURE to the guest.  0 or -1 (send
+ * failed). */
+int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
+                               const struct fen_rect *outer);
+/* Repaint the part of the content area inside `r` (window content
+ * coordinates) from the current dump. */
+void guid_wstate_repaint(struct guid_wstate *ws, struct guid_win *w, const struct fen_rect *r);
+
+/* The visible content size of a window (its outer size minus the frame). */
+void guid_win_content_size(const struct guid_wstate *ws, const struct guid_win *w, uint32_t *cw,
+                           uint32_t *ch);
+
+#endif

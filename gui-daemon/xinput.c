@@ -1,0 +1,305 @@
+/* dom0 events -> guest messages; expose -> frame + content repaint. */
+#include "xinput.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xcb/xcb_keysyms.h>
+
+#include "fenestra/log.h"
+
+struct guid_xinput {
+    struct guid_xside *xs;
+    struct guid_wstate *ws;
+    struct guid_sendops send;
+    struct guid_hotkey copy, paste;
+    guid_hotkey_fn on_hotkey;
+    void *hotkey_ctx;
+    xcb_key_symbols_t *syms;
+    uint8_t swallow[32]; /* keycodes whose release must not reach the guest */
+};
+
+struct guid_xinput *guid_xinput_create(struct guid_xside *xs, struct guid_wstate *ws,
+                                       const struct guid_sendops *send,
+                                       const struct guid_hotkey *copy,
+                                       const struct guid_hotkey *paste, guid_hotkey_fn on_hotkey,
+                                       void *hotkey_ctx)
+{
+    struct guid_xinput *xi = calloc(1, sizeof(*xi));
+    if (xi == NULL)
+        return NULL;
+    xi->xs = xs;
+    xi->ws = ws;
+    xi->send = *send;
+    xi->copy = *copy;
+    xi->paste = *paste;
+    xi->on_hotkey = on_hotkey;
+    xi->hotkey_ctx = hotkey_ctx;
+    xi->syms = xcb_key_symbols_alloc(xs->conn);
+    if (xi->syms == NULL) {
+        free(xi);
+        return NULL;
+    }
+    return xi;
+}
+
+void guid_xinput_destroy(struct guid_xinput *xi)
+{
+    if (xi == NULL)
+        return;
+    xcb_key_symbols_free(xi->syms);
+    free(xi);
+}
+
+static void send(struct guid_xinput *xi, uint32_t type, uint32_t window, const void *body,
+                 uint32_t len)
+{
+    /* A failure marks the connection broken; the loop drops it. */
+    (void)xi->send.send(xi->send.ctx, type, window, body, len);
+}
+
+static struct guid_win *win_of(struct guid_xinput *xi, xcb_window_t id)
+{
+    return guid_wstate_find_xid(xi->ws, id);
+}
+
+static int32_t to_content(struct guid_xinput *xi, int32_t x) { return x - (int32_t)xi->xs->cfg.frame; }
+
+static bool key_swallowed(struct guid_xinput *xi, uint8_t code)
+{
+    return (xi->swallow[code / 8] >> (code % 8)) & 1;
+}
+
+static void set_swallow(struct guid_xinput *xi, uint8_t code, bool on)
+{
+    if (on)
+        xi->swallow[code / 8] |= (uint8_t)(1u << (code % 8));
+    else
+        xi->swallow[code / 8] &= (uint8_t)~(1u << (code % 8));
+}
+
+static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool press)
+{
+    struct guid_win *w = win_of(xi, ev->event);
+    if (w == NULL)
+        return;
+    if (press) {
+        xcb_keysym_t sym = xcb_key_symbols_get_keysym(xi->syms, ev->detail, 0);
+        const char *verb = NULL;
+        if (guid_hotkey_match(&xi->copy, ev->state, sym))
+            verb = "copy";
+        else if (guid_hotkey_match(&xi->paste, ev->state, sym))
+            verb = "paste";
+        if (verb != NULL) {
+            set_swallow(xi, ev->detail, true);
+            if (xi->on_hotkey != NULL)
+                xi->on_hotkey(xi->hotkey_ctx, verb, guid_monotonic_ms());
+            return;
+        }
+    } else if (key_swallowed(xi, ev->detail)) {
+        set_swallow(xi, ev->detail, false);
+        return;
+    }
+    struct fen_msg_key k = {
+        .type = press ? FEN_KEY_PRESS : FEN_KEY_RELEASE,
+        .x = to_content(xi, ev->event_x),
+        .y = to_content(xi, ev->event_y),
+        .state = ev->state,
+        .keycode = ev->detail,
+    };
+    send(xi, FEN_MSG_KEY, w->id, &k, sizeof(k));
+}
+
+static void handle_button(struct guid_xinput *xi, xcb_button_press_event_t *ev, bool press)
+{
+    struct guid_win *w = win_of(xi, ev->event);
+    if (w == NULL || ev->detail < 1 || ev->detail > 15)
+        return;
+    struct fen_msg_button b = {
+        .type = press ? FEN_BUTTON_PRESS : FEN_BUTTON_RELEASE,
+        .x = to_content(xi, ev->event_x),
+        .y = to_content(xi, ev->event_y),
+        .state = ev->state,
+        .button = ev->detail,
+    };
+    send(xi, FEN_MSG_BUTTON, w->id, &b, sizeof(b));
+}
+
+static void handle_motion(struct guid_xinput *xi, xcb_motion_notify_event_t *ev)
+{
+    struct guid_win *w = win_of(xi, ev->event);
+    if (w == NULL)
+        return;
+    struct fen_msg_motion m = {
+        .x = to_content(xi, ev->event_x),
+        .y = to_content(xi, ev->event_y),
+        .state = ev->state,
+        .is_hint = ev->detail ? 1u : 0u,
+    };
+    send(xi, FEN_MSG_MOTION, w->id, &m, sizeof(m));
+}
+
+static void handle_crossing(struct guid_xinput *xi, xcb_enter_notify_event_t *ev, bool enter)
+{
+    struct guid_win *w = win_of(xi, ev->event);
+    if (w == NULL || ev->detail > 4)
+        return;
+    struct fen_msg_crossing c = {
+        .type = enter ? FEN_CROSS_ENTER : FEN_CROSS_LEAVE,
+        .x = to_content(xi, ev->event_x),
+        .y = to_content(xi, ev->event_y),
+        .state = ev->state,
+        .mode = ev->mode <= 2 ? ev->mode : 0,
+        .detail = ev->detail,
+    };
+    send(xi, FEN_MSG_CROSSING, w->id, &c, sizeof(c));
+}
+
+static void handle_focus(struct guid_xinput *xi, xcb_focus_in_event_t *ev, bool in)
+{
+    struct guid_win *w = win_of(xi, ev->event);
+    if (w == NULL || ev->detail > 7 || ev->mode > 3)
+        return;
+    struct fen_msg_focus f = {
+        .type = in ? FEN_FOCUS_IN : FEN_FOCUS_OUT,
+        .mode = ev->mode,
+        .detail = ev->detail,
+    };
+    send(xi, FEN_MSG_FOCUS, w->id, &f, sizeof(f));
+    if (!in)
+        return;
+    /* Keys held in dom0 now, so the guest's modifier state matches. */
+    xcb_query_keymap_reply_t *r =
+        xcb_query_keymap_reply(xi->xs->conn, xcb_query_keymap(xi->xs->conn), NULL);
+    if (r == NULL)
+        return;
+    struct fen_msg_keymap km;
+    memcpy(km.keys, r->keys, sizeof(km.keys));
+    free(r);
+    w = win_of(xi, ev->event); /* the reply wait does not run handlers, but be safe */
+    if (w != NULL)
+        send(xi, FEN_MSG_KEYMAP, w->id, &km, sizeof(km));
+}
+
+static void handle_expose(struct guid_xinput *xi, xcb_expose_event_t *ev)
+{
+    struct guid_win *w = win_of(xi, ev->window);
+    if (w == NULL)
+        return;
+    guid_xside_paint_frame(xi->xs, w);
+    int32_t f = (int32_t)xi->xs->cfg.frame;
+    struct fen_rect r = {ev->x - f, ev->y - f, ev->width, ev->height};
+    if (r.x < 0) {
+        if ((int64_t)r.w <= -(int64_t)r.x)
+            return;
+        r.w -= (uint32_t)-r.x;
+        r.x = 0;
+    }
+    if (r.y < 0) {
+        if ((int64_t)r.h <= -(int64_t)r.y)
+            return;
+        r.h -= (uint32_t)-r.y;
+        r.y = 0;
+    }
+    guid_wstate_repaint(xi->ws, w, &r);
+}
+
+static void handle_configure(struct guid_xinput *xi, xcb_configure_notify_event_t *ev,
+                             uint32_t full_sequence)
+{
+    struct guid_win *w = win_of(xi, ev->window);
+    if (w == NULL || ev->window != ev->event)
+        return;
+    struct guid_xwin *xw = w->xpriv;
+    xw->width = ev->width;
+    xw->height = ev->height;
+    bool synthetic = (ev->response_type & 0x80) != 0;
+    /* An event caused before our latest ConfigureWindow is stale: acting on
+     * it would bounce an old geometry back to the guest. */
+    if (!synthetic && (int32_t)(full_sequence - xw->config_seq) < 0)
+        return;
+    struct fen_rect outer = {ev->x, ev->y, ev->width, ev->height};
+    if (!synthetic && xw->reparented) {
+        xcb_translate_coordinates_reply_t *t = xcb_translate_coordinates_reply(
+            xi->xs->conn,
+            xcb_translate_coordinates(xi->xs->conn, xw->id, xi->xs->screen->root, 0, 0), NULL);
+        if (t == NULL)
+            return;
+        outer.x = t->dst_x;
+        outer.y = t->dst_y;
+        free(t);
+    }
+    (void)guid_wstate_dom0_configure(xi->ws, w, &outer);
+}
+
+static void handle_client_message(struct guid_xinput *xi, xcb_client_message_event_t *ev)
+{
+    struct guid_win *w = win_of(xi, ev->window);
+    if (w == NULL || ev->type != xi->xs->atom.wm_protocols || ev->format != 32 ||
+        ev->data.data32[0] != xi->xs->atom.wm_delete_window)
+        return;
+    send(xi, FEN_MSG_CLOSE, w->id, NULL, 0);
+}
+
+static void handle_reparent(struct guid_xinput *xi, xcb_reparent_notify_event_t *ev)
+{
+    struct guid_win *w = win_of(xi, ev->window);
+    if (w != NULL)
+        ((struct guid_xwin *)w->xpriv)->reparented = ev->parent != xi->xs->screen->root;
+}
+
+void guid_xinput_handle(struct guid_xinput *xi, xcb_generic_event_t *ev)
+{
+    uint8_t type = ev->response_type & 0x7f;
+    switch (type) {
+    case 0: {
+        xcb_generic_error_t *e = (xcb_generic_error_t *)ev;
+        fen_log(DEBUG, "dom0 X error %u (request %u.%u)", e->error_code, e->major_code,
+                e->minor_code);
+        break;
+    }
+    case XCB_KEY_PRESS:
+        handle_key(xi, (xcb_key_press_event_t *)ev, true);
+        break;
+    case XCB_KEY_RELEASE:
+        handle_key(xi, (xcb_key_press_event_t *)ev, false);
+        break;
+    case XCB_BUTTON_PRESS:
+        handle_button(xi, (xcb_button_press_event_t *)ev, true);
+        break;
+    case XCB_BUTTON_RELEASE:
+        handle_button(xi, (xcb_button_press_event_t *)ev, false);
+        break;
+    case XCB_MOTION_NOTIFY:
+        handle_motion(xi, (xcb_motion_notify_event_t *)ev);
+        break;
+    case XCB_ENTER_NOTIFY:
+        handle_crossing(xi, (xcb_enter_notify_event_t *)ev, true);
+        break;
+    case XCB_LEAVE_NOTIFY:
+        handle_crossing(xi, (xcb_enter_notify_event_t *)ev, false);
+        break;
+    case XCB_FOCUS_IN:
+        handle_focus(xi, (xcb_focus_in_event_t *)ev, true);
+        break;
+    case XCB_FOCUS_OUT:
+        handle_focus(xi, (xcb_focus_in_event_t *)ev, false);
+        break;
+    case XCB_EXPOSE:
+        handle_expose(xi, (xcb_expose_event_t *)ev);
+        break;
+    case XCB_CONFIGURE_NOTIFY:
+        handle_configure(xi, (xcb_configure_notify_event_t *)ev, ev->full_sequence);
+        break;
+    case XCB_CLIENT_MESSAGE:
+        handle_client_message(xi, (xcb_client_message_event_t *)ev);
+        break;
+    case XCB_REPARENT_NOTIFY:
+        handle_reparent(xi, (xcb_reparent_notify_event_t *)ev);
+        break;
+    case XCB_MAPPING_NOTIFY:
+        xcb_refresh_keyboard_mapping(xi->syms, (xcb_mapping_notify_event_t *)ev);
+        break;
+    default:
+        break;
+    }
+}
