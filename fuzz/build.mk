@@ -1,0 +1,27 @@
+# fuzz/: libFuzzer targets, and the validator unit tests (tests/unit/test_validate*.c,
+# test_sanitize.c) which live beside the other unit tests but are registered here.
+# The top-level Makefile defines the `fuzzer` template after it includes the
+# build.mk files, so a $(call fuzzer,...) here would expand to nothing.  Until
+# the definition moves up, define the identical template here (the later
+# definition in the Makefile replaces it with the same text).
+ifeq ($(origin fuzzer),undefined)
+define fuzzer_tpl
+build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
+FUZZERS += build/fuzz/$(1)
+endef
+fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
+endif
+
+VALIDATE_SRCS := protocol/src/validate.c protocol/src/validate_gui.c \
+	protocol/src/validate_stream.c protocol/src/utf8.c
+
+$(call test_program,test_validate,tests/unit/test_validate.c,$(LIB_fenestra),-lcmocka,,unit)
+$(call test_program,test_validate_gui,tests/unit/test_validate_gui.c,$(LIB_fenestra),-lcmocka,,unit)
+$(call test_program,test_validate_streams,tests/unit/test_validate_streams.c,$(LIB_fenestra),-lcmocka,,unit)
+$(call test_program,test_sanitize,tests/unit/test_sanitize.c,$(LIB_fenestra),-lcmocka,,unit)
+
+$(call fuzzer,fuzz_protocol,fuzz/fuzz_protocol.c $(VALIDATE_SRCS))
+build/fuzz/fuzz_protocol: protocol/src/validate_internal.h
+$(call fuzzer,fuzz_reader,fuzz/fuzz_reader.c $(FEN_PROTO_SRCS),,$(XEN_LIBS))
