@@ -8,10 +8,11 @@
  * that used hold N, holds older than N are released.  Holds are X resources
  * of the agent's connection, so an agent crash frees them all.
  *
- * Serials: drv_mode_window_pages puts a serial of its own in dump->serial
- * (bit 31 set, never 0).  Send it unchanged and acks match exactly.  An ack
- * with a serial this module did not hand out (the caller replaced it) falls
- * back to "dom0 now uses the newest dump": every hold but the newest goes. */
+ * Serials: the caller's serial for the dump is read from dump->serial on
+ * entry -- SET IT BEFORE THE CALL (it is left as is) -- and remembered with
+ * the hold.  Serials must grow with every dump of a window (copy-mode dumps
+ * included); an ack of serial S releases the holds of dumps older than S.
+ */
 #include "driver_mode.h"
 
 #include <errno.h>
@@ -22,11 +23,12 @@
 
 #include "fenestra/log.h"
 #include "fenestra/pages.h"
-#include "xf86-video-fenestra/fenext_client.h"
 #include "xf86-video-fenestra/fenext_proto.h"
+/* The extension's xcb client is compiled into this file so that the agent
+ * links one source for driver mode (the driver tests build it alone). */
+#include "xf86-video-fenestra/fenext_client.c"
 
 #define DRV_POOL_ID 1u
-#define DRV_SERIAL_TAG 0x80000000u
 
 struct drv_hold {
     uint32_t xid;
@@ -44,7 +46,6 @@ struct drv_mode {
     xcb_connection_t *conn;
     struct fen_pool *pool;
     uint32_t pool_pages;
-    uint32_t next_serial;
     struct drv_window *windows;
     size_t nwindows, cap;
 };
@@ -177,7 +178,9 @@ static int drv_fill_dump(const struct drv_mode *d, const struct fenext_window_pa
     if (skip / FENEXT_PAGE_SIZE + num_refs > p->npages)
         return -1;
     *first_ref = p->first_page + (uint32_t)(skip / FENEXT_PAGE_SIZE);
+    uint32_t serial = dump->serial;
     memset(dump, 0, sizeof *dump);
+    dump->serial = serial;
     dump->kind = FEN_DUMP_LOCAL_POOL;
     dump->width = (uint32_t)width;
     dump->height = (uint32_t)height;
@@ -193,6 +196,7 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
                           uint32_t **refs)
 {
     *refs = NULL;
+    uint32_t serial = dump->serial; /* the caller's, see the top comment */
     struct drv_window *win = drv_window_get(d, w);
     if (!win)
         return -1;
@@ -224,8 +228,6 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
     for (uint32_t i = 0; i < dump->num_refs; i++)
         r[i] = first + i;
 
-    d->next_serial = (d->next_serial + 1) & ~DRV_SERIAL_TAG;
-    uint32_t serial = DRV_SERIAL_TAG | d->next_serial;
     if (win->nholds && win->holds[win->nholds - 1].block == p.block) {
         /* Same pixmap as the newest hold: one hold is enough, but the serial
          * moves on so an ack of this dump still matches. */
@@ -238,7 +240,6 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         free(r);
         return -1;
     }
-    dump->serial = serial;
     *refs = r;
     return 0;
 }
@@ -246,16 +247,15 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
 void drv_mode_ack(struct drv_mode *d, xcb_window_t w, uint32_t serial)
 {
     struct drv_window *win = drv_window_find(d, w);
-    if (!win || win->nholds == 0)
+    if (!win)
         return;
-    for (size_t i = 0; i < win->nholds; i++) {
-        if (win->holds[i].serial == serial) {
-            drv_window_release_oldest(d, win, i);
-            return;
-        }
-    }
-    /* Not one of our serials: assume dom0 caught up with the newest dump. */
-    drv_window_release_oldest(d, win, win->nholds - 1);
+    /* Serials grow with every dump of a window: dom0 now shows the dump
+     * `serial`, so every hold taken for an older dump can go (all of them
+     * when the acked dump is newer than every hold, e.g. a copy-mode dump). */
+    size_t n = 0;
+    while (n < win->nholds && (int32_t)(win->holds[n].serial - serial) < 0)
+        n++;
+    drv_window_release_oldest(d, win, n);
 }
 
 void drv_mode_forget(struct drv_mode *d, xcb_window_t w)
