@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Clipboard end to end without guid: two guest Xvfbs (qubes A and B) with
+# clip-agent, two hostile clipboard guests (H: unrequested + late replies,
+# G: malformed stream), clipd, and the control lines guid would send
+# (`copy QUBE MS` / `paste QUBE MS`), sent here by clip-ctl.
+source "$(dirname "$0")/../../tests/lib/fenestra-test.sh"
+fen_test_init clip-direct
+CTL=$FENESTRA_BUILD/tests/clip-ctl
+HOSTILE=$FENESTRA_BUILD/tests/clip-hostile-guest
+S=$T/clipd.sock
+AUDIT=$T/audit.log
+ctl() { "$CTL" "$S" "$@"; }
+show_has() { ctl show | grep -q -- "$1"; }
+log_has() { grep -q -- "$2" "$T/$1.log"; }
+xclip_n=0
+# set_clip DISPLAY FILE: an xclip in that guest owns CLIPBOARD with FILE's bytes
+set_clip() {
+    xclip_n=$((xclip_n + 1))
+    DISPLAY=$1 spawn "xclip$xclip_n" xclip -quiet -selection clipboard -i "$2"
+    wait_until 10 clip_is "$1" clipboard "$2"
+}
+clip_is() { DISPLAY=$1 xclip -o -selection "$2" 2>/dev/null | cmp -s - "$3"; }
+# copy QUBE: send the copy line and wait until clipd has its answer
+copy() { ctl copy "$1" @now >/dev/null && wait_until 20 show_has "copying=-"; }
+paste() { ctl paste "$1" @now >/dev/null; }
+
+start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
+start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G"
+printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
+spawn clipd "$BIN/clipd" --socket "$S" --audit "$AUDIT" --policy "$T/policy" \
+    --limit A=2M --timeout-ms 1500
+spawn agentA "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
+spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
+spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED" \
+    --late-ms 3000 --text "H-answer"
+spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
+check "clipd listens" wait_until 10 test -S "$S"
+for q in A B H G; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+check "clipd reaches every agent" wait_until 10 bash -c \
+    "for q in A B H; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
+
+check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
+check "a malformed stream closes only that qube's channel" \
+    wait_until 10 log_has clipd "qube G: clipboard protocol error"
+check "the clipboard is still empty" show_has "ok empty"
+
+# --- A -> B, exact text -------------------------------------------------------
+printf 'Hello from A ✓ ünïcödé\n\ttabbed line  \n' >"$T/t1"
+set_clip "$DA" "$T/t1"
+copy A
+check "copy from A is accepted" show_has "source=A bytes=$(stat -c %s "$T/t1")"
+check "paste into B is accepted" paste B
+check "B's CLIPBOARD is exactly A's text" wait_until 10 clip_is "$DB" clipboard "$T/t1"
+check "B's PRIMARY is exactly A's text" clip_is "$DB" primary "$T/t1"
+check "the clipboard is wiped after the paste" show_has "ok empty"
+printf 'B owns this' >"$T/bown"
+set_clip "$DB" "$T/bown"
+if ctl paste B @now >/dev/null; then not_ok "a second paste gives nothing"; else ok "a second paste gives nothing"; fi
+check "B keeps its own text after the refused paste" clip_is "$DB" clipboard "$T/bown"
+
+# --- 1 MiB with INCR both ways (A's limit raised to 2 MiB) --------------------
+base64 -w 76 </dev/urandom | head -c 1048576 >"$T/big"
+set_clip "$DA" "$T/big"
+copy A
+check "1 MiB copy from A is accepted" show_has "source=A bytes=1048576"
+check "1 MiB paste into B" paste B
+check "1 MiB arrives in B intact" wait_until 20 clip_is "$DB" clipboard "$T/big"
+check "A's agent read the owner's INCR transfer" log_has agentA "reading CLIPBOARD by INCR"
+check "B's agent served xclip by INCR" log_has agentB "serving 1048576 bytes by INCR"
+
+# --- refusals leave the clipboard unchanged -----------------------------------
+printf 'keep-me' >"$T/keep"
+set_clip "$DA" "$T/keep"
+copy A
+check "a small copy from A is on the clipboard" show_has "source=A bytes=7 "
+head -c 102400 /dev/zero | tr '\0' 'x' >"$T/over"
+set_clip "$DB" "$T/over"
+copy B
+check "over-limit copy from B (64 KiB default) is refused" grep -q "source=B bytes=65537 result=over-limit" "$AUDIT"
+check "the refused copy left the clipboard unchanged" show_has "source=A bytes=7 "
+printf 'bad \xff\xfe utf8' >"$T/badutf8"
+set_clip "$DB" "$T/badutf8"
+copy B
+check "invalid UTF-8 is refused" grep -q "source=B bytes=.* result=invalid-text" "$AUDIT"
+printf 'nul\0inside' >"$T/nul"
+set_clip "$DB" "$T/nul"
+copy B
+check "text with NUL is refused" test "$(grep -c 'source=B .*result=invalid-text' "$AUDIT")" -eq 2
+check "the clipboard is still A's" show_has "source=A bytes=7 "
+if ctl paste B 1 >/dev/null; then
+    not_ok "a paste hotkey older than the copy is refused"
+else
+    ok "a paste hotkey older than the copy is refused"
+fi
+check "the stale paste left the clipboard in place" show_has "source=A bytes=7 "
+ctl clear >/dev/null
+
+# --- policy: B -> A denied ---------------------------------------------------
+printf 'text-of-B' >"$T/fromb"
+set_clip "$DB" "$T/fromb"
+copy B
+check "copy from B is accepted" show_has "source=B bytes=9 "
+if ctl paste A @now | grep -q "policy denies"; then ok "policy denies B -> A"; else not_ok "policy denies B -> A"; fi
+check "A did not receive B's text" bash -c "! DISPLAY=$DA xclip -o -selection clipboard 2>/dev/null | grep -q 'text-of-B'"
+check "guictl clipboard show names the source" bash -c \
+    "'$BIN/guictl' clipboard show --socket '$S' | grep -q 'source B, 9 bytes'"
+check "guictl clipboard clear" "$BIN/guictl" clipboard clear --socket "$S"
+check "the clipboard is empty after clear" show_has "ok empty"
+
+# --- late reply: H answers after clipd's 1.5 s timeout -----------------------
+ctl copy H @now >/dev/null
+check "a copy the qube does not answer in time is refused" \
+    wait_until 10 grep -q "copy source=H bytes=0 result=timeout" "$AUDIT"
+check "the late reply is dropped" wait_until 10 log_has clipd "qube H: late reply"
+check "nothing was copied from H" show_has "ok empty"
+copy H
+check "H was not disconnected: its next answer is accepted" show_has "source=H bytes=8 "
+
+# --- audit and isolation ------------------------------------------------------
+check "the audit log names copies and pastes" \
+    grep -q "paste source=A target=B bytes=1048576 result=ok" "$AUDIT"
+check "the audit log never holds clipboard text" bash -c \
+    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' '$AUDIT' '$T/clipd.log'"
+check "clipd is still running" kill -0 "$PID_clipd"
+finish
