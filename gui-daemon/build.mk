@@ -19,3 +19,4 @@ $(call program,fen-testclient,tests/clients/fen-testclient.c,,$(call pc_libs,$(F
 $(call program,fen-xshot,tests/clients/fen-xshot.c,,$(call pc_libs,xcb libpng),$(call pc_cflags,xcb libpng))
 
 # Integration tests: real Xvfb servers for dom0 and guests.
+$(call test_script,tests/integration/gui-guid-hostile.sh,gui)

@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,26 @@ struct guid_conn {
     struct fen_mapper *mapper;
     struct guid_wstate *ws;
     struct fen_msg msg; /* big (title, damage rects): kept off the stack */
+    uint8_t *aligned;   /* copy of a message the reader returned unaligned */
+    size_t aligned_size;
 };
+
+/* fen_parse_msg wants a 4-byte aligned buffer (refs are read in place);
+ * the reader's buffer may hold a message at any offset. */
+static const uint8_t *align_msg(struct guid_conn *c, const uint8_t *buf, size_t len)
+{
+    if (((uintptr_t)buf & 3u) == 0)
+        return buf;
+    if (c->aligned_size < len) {
+        uint8_t *p = realloc(c->aligned, len);
+        if (p == NULL)
+            return NULL;
+        c->aligned = p;
+        c->aligned_size = len;
+    }
+    memcpy(c->aligned, buf, len);
+    return c->aligned;
+}
 
 struct guid_conn *guid_conn_create(const char *qube, const char *spec, uint32_t screen_w,
                                    uint32_t screen_h)
@@ -82,6 +102,7 @@ void guid_conn_destroy(struct guid_conn *c)
         guid_conn_drop(c, "guid is stopping");
     fen_reader_destroy(c->rd);
     fen_writer_destroy(c->wr);
+    free(c->aligned);
     free(c->spec);
     free(c);
 }
@@ -208,6 +229,11 @@ int guid_conn_service(struct guid_conn *c)
             char why[220];
             snprintf(why, sizeof(why), "bad message header: %s", err.reason);
             guid_conn_drop(c, why);
+            return -1;
+        }
+        buf = align_msg(c, buf, len);
+        if (buf == NULL) {
+            guid_conn_drop(c, "out of memory for a message");
             return -1;
         }
         if (fen_parse_msg(FEN_GUI_FROM_GUEST, buf, len, 0, &c->msg, &err) != FEN_OK) {

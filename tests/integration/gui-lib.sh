@@ -1,0 +1,43 @@
+# Helpers for the gui integration tests (source after fenestra-test.sh).
+#
+#   dom0_list                 fen-xshot --list on $DOM0: "0xID X Y W H mapped QUBE TITLE"
+#   dom0_win QUBE [REGEX]     id of the first dom0 window of QUBE whose title matches
+#   wait_dom0_win VAR QUBE [REGEX] [SECS]   wait for it (mapped) and store its id in VAR
+#   geometry XID              "X Y W H" of a dom0 window (root coordinates)
+#   start_guid NAME QUBE LABEL DIR [ARGS...]   spawn guid for local:DIR on $DOM0
+#   hostile_open NAME DIR     spawn fen-hostile serving local:DIR, fd 7 writes its script
+#   hostile_cmd LINE...       send script lines to the hostile guest on fd 7
+
+dom0_list() { "$BIN/fen-xshot" --display "$DOM0" --list 2>/dev/null; }
+
+dom0_win() {
+    local qube=$1 re=${2:-}
+    dom0_list | awk -v q="$qube" -v re="$re" '$7 == q && $6 == "mapped" && (re == "" || $0 ~ re) { print $1; exit }'
+}
+
+_has_dom0_win() { local v; v=$(dom0_win "$2" "$3"); [ -n "$v" ] && printf -v "$1" '%s' "$v"; }
+
+wait_dom0_win() {
+    local var=$1 qube=$2 re=${3:-} secs=${4:-10}
+    wait_until "$secs" _has_dom0_win "$var" "$qube" "$re"
+}
+
+geometry() { "$BIN/fen-xshot" --display "$DOM0" --window "$1" --geometry 2>/dev/null; }
+
+start_guid() {
+    local name=$1 qube=$2 label=$3 dir=$4
+    shift 4
+    spawn "$name" "$BIN/guid" --qube "$qube" --label "$label" --connect "local:$dir" \
+        --display "$DOM0" "$@"
+}
+
+hostile_open() {
+    local name=$1 dir=$2
+    rm -f "$T/$name.fifo"
+    mkfifo "$T/$name.fifo"
+    spawn "$name" bash -c 'exec "$1" --listen "$2" <"$3"' _ "$BIN/fen-hostile" "local:$dir" \
+        "$T/$name.fifo"
+    exec 7>"$T/$name.fifo"
+}
+
+hostile_cmd() { local l; for l in "$@"; do printf '%s\n' "$l" >&7; done; }
