@@ -17,8 +17,7 @@
 #include "fenestra/validate.h"
 #include "../protocol/src/channel_local.h"
 
-static void check_message(enum fen_stream stream, uint32_t max_body, const uint8_t *msg,
-                          size_t len)
+static void check_message(enum fen_stream stream, uint32_t max_body, const uint8_t *msg, size_t len)
 {
     struct fen_hdr hdr;
     struct fen_error err;

@@ -30,10 +30,10 @@
 struct local_chan {
     struct fen_chan base;
     enum fen_chan_state state;
-    int listen_fd;  /* server while WAITING, else -1 */
-    int fd;         /* connected socket, else -1 */
-    char *path;     /* server: socket file to remove, else NULL */
-    int sndbuf;     /* wanted SO_SNDBUF / SO_RCVBUF (0 = default) */
+    int listen_fd; /* server while WAITING, else -1 */
+    int fd;        /* connected socket, else -1 */
+    char *path;    /* server: socket file to remove, else NULL */
+    int sndbuf;    /* wanted SO_SNDBUF / SO_RCVBUF (0 = default) */
     int rcvbuf;
     int fds[FEN_CHAN_LOCAL_MAX_FDS]; /* received fds, FIFO */
     size_t fd_head, fd_count;
@@ -93,8 +93,7 @@ static int clamp_int(size_t v)
     return v > INT_MAX / 2 ? INT_MAX / 2 : (int)v;
 }
 
-struct fen_chan *fen_chan_local_server(const char *dir, int port, size_t read_min,
-                                       size_t write_min)
+struct fen_chan *fen_chan_local_server(const char *dir, int port, size_t read_min, size_t write_min)
 {
     struct sockaddr_un sa;
     struct local_chan *lc = local_alloc();

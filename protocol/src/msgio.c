@@ -73,8 +73,7 @@ static void eof_err(struct fen_error *err, size_t have, size_t need)
         snprintf(err->reason, sizeof err->reason, "peer closed the channel");
     } else if (need == 0) {
         err->code = FEN_E_TRUNCATED;
-        snprintf(err->reason, sizeof err->reason, "peer closed mid-header (%zu of 12 bytes)",
-                 have);
+        snprintf(err->reason, sizeof err->reason, "peer closed mid-header (%zu of 12 bytes)", have);
     } else {
         err->code = FEN_E_TRUNCATED;
         snprintf(err->reason, sizeof err->reason, "peer closed mid-message (%zu of %zu bytes)",
@@ -132,8 +131,8 @@ static bool make_room(struct fen_reader *r, size_t want)
     return true;
 }
 
-enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch,
-                                     const uint8_t **msg, size_t *len, struct fen_error *err)
+enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, const uint8_t **msg,
+                                     size_t *len, struct fen_error *err)
 {
     if (r->failed) {
         if (err)

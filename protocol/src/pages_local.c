@@ -192,14 +192,14 @@ static size_t run_len(const uint32_t *refs, size_t n, size_t i)
 static void *map_runs(int fd, const uint32_t *refs, size_t n, int prot)
 {
     size_t bytes = n * FEN_PAGE_SIZE;
-    uint8_t *base = mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-                         0);
+    uint8_t *base =
+        mmap(NULL, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (base == MAP_FAILED)
         return NULL;
     for (size_t i = 0; i < n;) {
         size_t len = run_len(refs, n, i);
-        void *at = mmap(base + i * FEN_PAGE_SIZE, len * FEN_PAGE_SIZE, prot,
-                        MAP_SHARED | MAP_FIXED, fd, (off_t)refs[i] * FEN_PAGE_SIZE);
+        void *at = mmap(base + i * FEN_PAGE_SIZE, len * FEN_PAGE_SIZE, prot, MAP_SHARED | MAP_FIXED,
+                        fd, (off_t)refs[i] * FEN_PAGE_SIZE);
         if (at == MAP_FAILED) {
             int e = errno;
             munmap(base, bytes);

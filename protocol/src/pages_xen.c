@@ -143,8 +143,8 @@ static enum fen_err xen_set_pool(struct fen_mapper *m, uint32_t pool_id, int fd,
     return fen_pages_fail(err, FEN_E_STATE, "POOL: the xen backend shares grant refs, not pools");
 }
 
-static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id,
-                                   const uint32_t *refs, size_t n, struct fen_error *err)
+static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id, const uint32_t *refs,
+                                   size_t n, struct fen_error *err)
 {
     struct xen_mapper *m = (struct xen_mapper *)base;
     if (pool_id != 0) {
@@ -162,8 +162,8 @@ static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id,
     free(copy);
     if (!ptr) {
         int e = errno ? errno : ENOMEM;
-        fen_pages_fail(err, FEN_E_STATE, "map: mapping %zu grant refs of domain %u failed: %s",
-                       n, m->domid, strerror(e));
+        fen_pages_fail(err, FEN_E_STATE, "map: mapping %zu grant refs of domain %u failed: %s", n,
+                       m->domid, strerror(e));
         free(map);
         errno = e;
         return NULL;

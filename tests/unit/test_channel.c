@@ -43,7 +43,7 @@ static void spec_names_local_and_xen_backends(void **state)
 
 static void spec_rejects_malformed_strings(void **state)
 {
-    const char *bad[] = {"",      "local:",  "local",   "xen:",    "xen:-1",  "xen:abc",
+    const char *bad[] = {"",       "local:",    "local",     "xen:",   "xen:-1",   "xen:abc",
                          "xen:1x", "xen:99999", "xen:32752", "tcpx:1", "LOCAL:/x", "/tmp"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_null(fen_spec_backend(bad[i], NULL));
@@ -470,10 +470,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(server_serves_one_client_and_removes_its_socket_file,
                                         setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(stale_socket_file_is_replaced, setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(server_never_removes_a_file_that_is_not_a_socket,
-                                        setup_dir, teardown_dir),
-        cmocka_unit_test_setup_teardown(closing_a_waiting_server_removes_its_socket_file,
-                                        setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(server_never_removes_a_file_that_is_not_a_socket, setup_dir,
+                                        teardown_dir),
+        cmocka_unit_test_setup_teardown(closing_a_waiting_server_removes_its_socket_file, setup_dir,
+                                        teardown_dir),
         cmocka_unit_test_setup_teardown(round_trip_between_server_and_client_processes, setup_dir,
                                         teardown_dir),
         cmocka_unit_test_setup_teardown(eight_megabytes_cross_intact_through_partial_writes,

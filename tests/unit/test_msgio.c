@@ -358,8 +358,7 @@ static void writer_disconnects_peer_that_never_reads_at_the_cap(void **state)
     assert_true(fen_writer_pending(p->w) <= 64 * 1024);
     assert_true(fen_writer_pending(p->w) > 64 * 1024 - 1012);
     /* It stays refused while the peer keeps not reading. */
-    assert_int_equal(fen_writer_send(p->w, p->a, FEN_MSG_CLIP_DATA, 0, body, sizeof body, -1),
-                     -1);
+    assert_int_equal(fen_writer_send(p->w, p->a, FEN_MSG_CLIP_DATA, 0, body, sizeof body, -1), -1);
     assert_int_equal(errno, ENOBUFS);
 }
 

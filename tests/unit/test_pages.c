@@ -207,9 +207,8 @@ static void mapping_is_read_only(void **state)
 {
     struct fen_mapper *m = fen_mapper_create("local:/unused");
     struct fen_error err;
-    assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(4, F_SEAL_SHRINK | F_SEAL_GROW), 4,
-                                         &err),
-                     FEN_OK);
+    assert_int_equal(
+        fen_mapper_set_pool(m, 0, sealed_memfd(4, F_SEAL_SHRINK | F_SEAL_GROW), 4, &err), FEN_OK);
     uint32_t refs[2] = {1, 2};
     struct fen_mapping *map = fen_mapper_map(m, 0, refs, 2, &err);
     assert_non_null(map);
@@ -262,9 +261,8 @@ static void mapper_rejects_refs_outside_the_pool(void **state)
 {
     struct fen_mapper *m = fen_mapper_create("local:/unused");
     struct fen_error err = {0};
-    assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(8, F_SEAL_SHRINK | F_SEAL_GROW), 8,
-                                         &err),
-                     FEN_OK);
+    assert_int_equal(
+        fen_mapper_set_pool(m, 0, sealed_memfd(8, F_SEAL_SHRINK | F_SEAL_GROW), 8, &err), FEN_OK);
     uint32_t edge[2] = {0, 8};
     assert_null(fen_mapper_map(m, 0, edge, 2, &err));
     assert_int_equal(err.code, FEN_E_RANGE);
@@ -311,7 +309,7 @@ static void mapper_rejects_unsealed_memfd(void **state)
     assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(4, 0), 4, &err), FEN_E_STATE);
     assert_non_null(strstr(err.reason, "not sealed"));
     assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(4, F_SEAL_GROW), 4, &err),
-                     FEN_E_STATE); /* shrinkable: a guest could SIGBUS dom0 */
+                     FEN_E_STATE);            /* shrinkable: a guest could SIGBUS dom0 */
     assert_int_equal(count_open_fds(), base); /* rejected fds are closed */
     fen_mapper_destroy(m);
 }
@@ -320,9 +318,9 @@ static void mapper_rejects_pool_of_wrong_size(void **state)
 {
     struct fen_mapper *m = fen_mapper_create("local:/unused");
     struct fen_error err = {0};
-    assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(4, F_SEAL_SHRINK | F_SEAL_GROW), 5,
-                                         &err),
-                     FEN_E_LENGTH);
+    assert_int_equal(
+        fen_mapper_set_pool(m, 0, sealed_memfd(4, F_SEAL_SHRINK | F_SEAL_GROW), 5, &err),
+        FEN_E_LENGTH);
     assert_non_null(strstr(err.reason, "size"));
     fen_mapper_destroy(m);
 }
@@ -353,9 +351,9 @@ static void mapper_rejects_bad_pool_id_and_page_count(void **state)
     assert_int_equal(fen_mapper_set_pool(m, FEN_MAX_POOLS,
                                          sealed_memfd(1, F_SEAL_SHRINK | F_SEAL_GROW), 1, &err),
                      FEN_E_RANGE);
-    assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(1, F_SEAL_SHRINK | F_SEAL_GROW), 0,
-                                         &err),
-                     FEN_E_RANGE);
+    assert_int_equal(
+        fen_mapper_set_pool(m, 0, sealed_memfd(1, F_SEAL_SHRINK | F_SEAL_GROW), 0, &err),
+        FEN_E_RANGE);
     fen_mapper_destroy(m);
     fen_mapper_destroy(NULL);
     assert_null(fen_mapper_create("nope"));
@@ -371,9 +369,8 @@ static void mappings_outlive_a_replaced_pool(void **state)
     uint32_t r = 1;
     struct fen_mapping *map = fen_mapper_map(m, 0, &r, 1, &err);
     assert_non_null(map);
-    assert_int_equal(fen_mapper_set_pool(m, 0, sealed_memfd(3, F_SEAL_SHRINK | F_SEAL_GROW), 3,
-                                         &err),
-                     FEN_OK);
+    assert_int_equal(
+        fen_mapper_set_pool(m, 0, sealed_memfd(3, F_SEAL_SHRINK | F_SEAL_GROW), 3, &err), FEN_OK);
     assert_memory_equal(map->ptr, "old", 3);
     /* The old pool fd stays open while a mapping reports it. */
     assert_true(fcntl(map->pool_fd, F_GETFD) >= 0);
