@@ -148,6 +148,14 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
             return FEN_READ_ERROR;
         size_t have = r->end - r->start;
         if (need > 0 && have >= need) {
+            /* Hand messages out 4-byte aligned: fen_parse_msg returns a
+             * uint32_t pointer into the buffer (WINDOW_DUMP refs).  Only a
+             * body whose length is not a multiple of 4 shifts the next one. */
+            if (((uintptr_t)(r->buf + r->start) & 3u) != 0) {
+                memmove(r->buf, r->buf + r->start, have);
+                r->start = 0;
+                r->end = have;
+            }
             *msg = r->buf + r->start;
             *len = need;
             r->consume = need;
