@@ -20,3 +20,6 @@ $(call program,fen-xshot,tests/clients/fen-xshot.c,,$(call pc_libs,xcb libpng),$
 
 # Integration tests: real Xvfb servers for dom0 and guests.
 $(call test_script,tests/integration/gui-guid-hostile.sh,gui)
+$(call test_script,tests/integration/gui-e2e-window.sh,gui)
+$(call test_script,tests/integration/gui-e2e-input.sh,gui)
+$(call test_script,tests/integration/gui-e2e-qubes.sh,gui)

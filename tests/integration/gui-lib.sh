@@ -41,3 +41,18 @@ hostile_open() {
 }
 
 hostile_cmd() { local l; for l in "$@"; do printf '%s\n' "$l" >&7; done; }
+
+#   start_agent NAME QUBE DIR GUESTDPY   spawn gui-agent serving local:DIR for GUESTDPY
+#   start_client NAME GUESTDPY ARGS...   spawn fen-testclient; waits for "ready" and
+#                                        stores the guest window id in CLIENT_WIN
+start_agent() {
+    spawn "$1" "$BIN/gui-agent" --qube "$2" --listen "local:$3" --display "$4"
+}
+
+start_client() {
+    local name=$1 dpy=$2
+    shift 2
+    spawn "$name" "$BIN/fen-testclient" --display "$dpy" "$@"
+    wait_until 10 grep -q '^ready ' "$T/$name.log" || return 1
+    CLIENT_WIN=$(awk '/^ready /{ print $2; exit }' "$T/$name.log")
+}
