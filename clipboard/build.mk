@@ -21,3 +21,4 @@ endef
 $(eval $(call clip_helper_tpl,clip-ctl,clipboard/tests/clip-ctl.c))
 $(eval $(call clip_helper_tpl,clip-hostile-guest,clipboard/tests/clip-hostile-guest.c))
 $(call test_script,clipboard/tests/clip-direct.sh,clipboard)
+$(call test_script,clipboard/tests/clip-guid.sh,clipboard)
