@@ -26,4 +26,4 @@ $(GA_FAKE_DOM0): $(call obj_of,gui-agent-linux/tests/fake_dom0.c) $(LIB_fenestra
 TEST_PROGRAMS += $(GA_FAKE_DOM0)
 
 # Smoke test: Xvfb + gui-agent + xlogo/xterm + the fake dom0 (needs Xvfb).
-#SMOKE $(call test_script,gui-agent-linux/tests/smoke.sh,gui)
+$(call test_script,gui-agent-linux/tests/smoke.sh,gui)

@@ -177,13 +177,14 @@ static void send_dump(struct agent *a, struct agent_window *w, const struct fen_
 #ifdef FEN_HAVE_DRIVER_MODE
 static bool try_driver_pages(struct agent *a, struct agent_window *w)
 {
-    struct fen_msg_window_dump d;
+    struct fen_msg_window_dump d = {.serial = w->serial + 1}; /* driver_mode reads it */
     uint32_t *refs = NULL;
     if (!a->drv || drv_mode_window_pages(a->drv, w->id, &d, &refs) < 0)
         return false;
     free_pixmap(a, w);
-    /* The driver picks the serial (bit 31 set, above every copy-mode serial):
-     * the copy-mode share goes once dom0 acknowledges this dump. */
+    d.serial = w->serial + 1;
+    w->serial = d.serial;
+    /* The copy-mode share (if any) goes once dom0 acknowledges this dump. */
     retire_share(a, w, d.serial);
     w->driver_pages = true;
     send_dump(a, w, &d, refs);
@@ -283,7 +284,7 @@ void pix_dump_ack(struct agent *a, struct agent_window *w, uint32_t serial)
 {
     for (struct old_share **p = &w->old; *p;) {
         struct old_share *o = *p;
-        if (o->until_serial <= serial) {
+        if ((int32_t)(o->until_serial - serial) <= 0) {
             *p = o->next;
             fen_pool_unshare(a->pool, o->share);
             free(o);

@@ -203,13 +203,13 @@ static void class_string(const uint8_t *in, size_t n, char out[FEN_MAX_CLASS_BYT
 
 void prop_wm_class(const uint8_t *in, size_t n, struct fen_msg_wm_class *out)
 {
-    const uint8_t *nul = memchr(in, 0, n);
+    const uint8_t *nul = n ? memchr(in, 0, n) : NULL;
     size_t name_len = nul ? (size_t)(nul - in) : n;
     class_string(in, name_len, out->res_name);
     if (nul) {
         const uint8_t *cls = nul + 1;
         size_t rest = n - name_len - 1;
-        const uint8_t *nul2 = memchr(cls, 0, rest);
+        const uint8_t *nul2 = rest ? memchr(cls, 0, rest) : NULL;
         class_string(cls, nul2 ? (size_t)(nul2 - cls) : rest, out->res_class);
     } else {
         memset(out->res_class, 0, FEN_MAX_CLASS_BYTES);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# gui-agent smoke test: a real guest X server (Xvfb) with real clients (xlogo,
+# xev), the agent, and a minimal dom0 (gui-agent-fake-dom0, which maps the
+# pages with the real dom0 mapper) on a local channel.  Checks the window
+# lifecycle, pixels in the shared pages, properties, input injection, resize
+# from dom0, and reconnect with replay.
+source "$FENESTRA_SRC/tests/lib/fenestra-test.sh"
+fen_test_init gui-agent-smoke
+FAKE=$FENESTRA_BUILD/tests/gui-agent-fake-dom0
+
+start_xvfb GUEST 1024x768x24 || { not_ok "guest Xvfb starts"; finish; exit; }
+mkdir -p "$T/ch"
+spawn agent "$BIN/gui-agent" --qube work --listen "local:$T/ch" --display "$GUEST" --pool-mib 64
+spawn xlogo xlogo -display "$GUEST" -geometry 200x150+30+40
+
+# dom0 NAME: start a fake dom0 logging to $T/NAME.log, commands through fd 7.
+start_dom0() {
+    rm -f "$T/cmd-$1"
+    mkfifo "$T/cmd-$1"
+    exec 7<>"$T/cmd-$1"
+    spawn "$1" bash -c 'exec "$1" "$2" <"$3"' _ "$FAKE" "local:$T/ch" "$T/cmd-$1"
+}
+log_has() { grep -qE "$2" "$T/$1.log"; }
+
+start_dom0 dom0
+check "dom0 connects and shakes hands" wait_until 10 log_has dom0 '^HELLO 1\.'
+check "the page pool is announced" log_has dom0 '^POOL 0 pages=16384'
+check "xlogo is created at its geometry" wait_until 10 log_has dom0 '^CREATE 0x[0-9a-f]+ 30 40 200 150 or=0'
+win=$(awk '/^CREATE/ && $3 == 30 && $4 == 40 { print $2; exit }' "$T/dom0.log")
+check "xlogo is mapped" wait_until 10 log_has dom0 "^MAP $win transient=0x0 or=0"
+check "title and class" log_has dom0 "^TITLE $win xlogo" && log_has dom0 "^CLASS $win XLogo xlogo"
+check "page refs for 200x150" wait_until 10 log_has dom0 "^DUMP $win 200x150 stride=800 format=1 serial=1 refs=30 pool=0"
+check "damage arrives" wait_until 10 log_has dom0 "^DAMAGE $win n=[0-9]+"
+check "the shared pages hold the drawing" wait_until 10 log_has dom0 "^PIXELS $win nonzero=[1-9][0-9]* of 30000"
+
+DISPLAY=$GUEST xdotool set_window --name "renamed logo" "$((win))"
+check "title changes are forwarded" wait_until 10 log_has dom0 "^TITLE $win renamed logo"
+
+echo "configure $win 50 60 300 200" >&7
+check "dom0 configure resizes the guest window" wait_until 10 log_has dom0 "^CONFIGURE $win 50 60 300 200"
+check "a resize sends new page refs" wait_until 10 log_has dom0 "^DUMP $win 300x200 stride=1200 format=1 serial=2 refs=59"
+check "pixels after the resize" wait_until 10 log_has dom0 "^PIXELS $win nonzero=[1-9][0-9]* of 60000"
+
+# Window coordinates start inside the border (xlogo has a 1-pixel border).
+echo "motion $win 10 20" >&7
+# (xwininfo's "absolute upper-left" is the outer corner, outside the border.)
+inside=$(xwininfo -display "$GUEST" -id "$win" |
+    awk '/Absolute upper-left X/ { x = $4 } /Absolute upper-left Y/ { y = $4 }
+         /Border width/ { b = $3 } END { print x + b, y + b }')
+read -r ix iy <<<"$inside"
+pointer_at() { DISPLAY=$GUEST xdotool getmouselocation | grep -q "^x:$1 y:$2 "; }
+check "motion warps the guest pointer into the window" wait_until 10 pointer_at $((ix + 10)) $((iy + 20))
+
+# Keys with modifiers: xev prints the keysyms it gets.
+spawn xev stdbuf -oL xev -display "$GUEST" -geometry 120x100+400+300 -event keyboard
+check "xev is mapped" wait_until 10 log_has dom0 '^TITLE 0x[0-9a-f]+ Event Tester'
+xw=$(awk '/^TITLE/ && $3 == "Event" { print $2; exit }' "$T/dom0.log")
+wait_until 10 log_has dom0 "^MAP $xw "
+echo "focus $xw in" >&7
+echo "key $xw press 38 1" >&7
+echo "key $xw release 38 1" >&7
+check "shift+a arrives as A" wait_until 10 log_has xev 'keysym 0x41, A\)'
+echo "key $xw press 38 0" >&7
+echo "key $xw release 38 0" >&7
+check "then a arrives as a (shift released first)" wait_until 10 log_has xev 'keysym 0x61, a\)'
+
+# dom0 restarts: everything is replayed.
+stop dom0
+exec 7>&-
+check "the agent survives dom0 leaving" kill -0 "$PID_agent"
+start_dom0 dom0b
+check "a new dom0 gets the windows again" wait_until 10 log_has dom0b "^CREATE $win 50 60 300 200"
+check "replayed page refs" wait_until 10 log_has dom0b "^DUMP $win 300x200 stride=1200"
+check "replayed pixels" wait_until 10 log_has dom0b "^PIXELS $win nonzero=[1-9]"
+check "replayed title" log_has dom0b "^TITLE $win renamed logo"
+
+stop xlogo
+check "a destroyed window is destroyed on dom0" wait_until 10 log_has dom0b "^DESTROY $win"
+check "nothing invalid reached dom0" bash -c "! grep -qE '^(INVALID|DUMPFAIL|BADDUMP|POOLFAIL|BADCMD)' $T/dom0.log $T/dom0b.log"
+check "the agent is still running" kill -0 "$PID_agent"
+finish
