@@ -138,12 +138,13 @@ static int drv_window_push(struct drv_window *win, struct drv_hold h)
 /* Release the `n` oldest holds of win. */
 static void drv_window_release_oldest(struct drv_mode *d, struct drv_window *win, size_t n)
 {
+    if (n == 0)
+        return;
     for (size_t i = 0; i < n; i++)
         fenext_release_hold(d->conn, win->holds[i].xid);
     memmove(win->holds, win->holds + n, (win->nholds - n) * sizeof *win->holds);
     win->nholds -= n;
-    if (n)
-        xcb_flush(d->conn);
+    xcb_flush(d->conn);
 }
 
 static void drv_window_drop(struct drv_mode *d, struct drv_window *win)
@@ -240,6 +241,8 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         free(r);
         return -1;
     }
+    fen_log(INFO, "window 0x%x: %ux%u in driver pool pages %u..%u (zero copy)", w, dump->width,
+            dump->height, first, first + dump->num_refs - 1);
     *refs = r;
     return 0;
 }

@@ -34,3 +34,10 @@ $(call test_program,test_pagealloc,tests/xorg/test_pagealloc.c $(XORG_DRV_SRC)/f
 # Needs Xorg run as root (tests/lib/xorg.sh); the driver itself is never
 # sanitized, the test clients and the agent/guid are in build/asan.
 $(call test_script,tests/xorg/driver-pixels.sh,xorg)
+
+# GL client drawing exact colours (Mesa software rendering through GLX).
+$(O)/tests/fen-glcolors: $(call obj_of,tests/xorg/gl_colors.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,gl x11)
+TEST_PROGRAMS += $(O)/tests/fen-glcolors
+$(call test_script,tests/xorg/e2e-driver.sh,xorg)

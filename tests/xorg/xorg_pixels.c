@@ -4,8 +4,10 @@
  * driver's pool pages through the FENESTRA extension -- zero copy, no guid.
  * Also: resize gives new pages while held old pages stay intact, releasing
  * a hold (or disconnecting) frees pages, unredirected and unknown windows are
- * refused cleanly.  `xorg-pixels exhaust` checks the pool-full fallback.
- * Prints TAP. */
+ * refused cleanly.  Prints TAP.  Other modes:
+ *   xorg-pixels exhaust            the pool-full fallback (server with PoolMB=1)
+ *   xorg-pixels pages-zero A B     exit 0 when pool pages A..B read as zero
+ *                                  (freed), 1 when not (for the e2e test) */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -139,6 +141,20 @@ static int run_exhaust(xcb_connection_t *c, xcb_screen_t *s)
     return failures ? 1 : 0;
 }
 
+/* Exit status: are pool pages first..last all zero (freed)? */
+static int run_pages_zero(xcb_connection_t *c, const char *a, const char *b)
+{
+    uint32_t pages = 0;
+    int fd = fenext_get_pool(c, &pages);
+    unsigned long first = strtoul(a, NULL, 0), last = strtoul(b, NULL, 0);
+    if (fd < 0 || first > last || last >= pages)
+        return 2;
+    const uint8_t *pool = mmap(NULL, (size_t)pages * 4096, PROT_READ, MAP_SHARED, fd, 0);
+    if (pool == MAP_FAILED)
+        return 2;
+    return pages_zero(pool, (uint32_t)first, (uint32_t)(last - first + 1)) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     xcb_connection_t *c = xcb_connect(NULL, NULL);
@@ -147,6 +163,8 @@ int main(int argc, char **argv)
         return 1;
     }
     xcb_screen_t *s = xcb_setup_roots_iterator(xcb_get_setup(c)).data;
+    if (argc == 4 && strcmp(argv[1], "pages-zero") == 0)
+        return run_pages_zero(c, argv[2], argv[3]);
     check(fenext_present(c) == 1, "the server has the FENESTRA extension");
     xcb_composite_redirect_subwindows(c, s->root, XCB_COMPOSITE_REDIRECT_MANUAL);
     sync_conn(c);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End to end with the guest on Xorg + fenestra_drv.so: gui-agent in driver
+# mode (zero copy), guid on a dom0 Xvfb.  Known pixels reach dom0 exactly; a
+# resize sends the new pixmap's pages and the old pages are freed once dom0
+# acknowledged; a window too big for the pool falls back to copy mode.
+source "$(dirname "$0")/../lib/fenestra-test.sh"
+source "$FENESTRA_SRC/tests/lib/xorg.sh"
+source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
+fen_test_init xorg-e2e
+BLUE=3465a4
+
+start_xvfb DOM0 1920x1080x24 || { not_ok "dom0 Xvfb"; exit 1; }
+# 2 MB pool (512 pages): room for the small windows and one 600x500
+# (293 pages), not for a second one.
+if FEN_XORG_POOL_MB=2 start_xorg G 1280x1024; then ok "guest Xorg runs the fenestra driver"; else
+    not_ok "guest Xorg runs the fenestra driver"; exit 1; fi
+CH=$T/ch
+mkdir -p "$CH"
+spawn agent "$BIN/gui-agent" --qube work --listen "local:$CH" --display "$G"
+start_guid guid work blue "$CH"
+check "the agent runs in driver mode" \
+    wait_until 10 grep -q 'pixel mode: driver (zero copy)' "$T/agent.log"
+
+spawn client "$BIN/fen-testclient" --display "$G" --size 200x150 --pos 50,60 --title pattern
+if wait_dom0_win W work pattern; then ok "the guest window appears in dom0"; else
+    not_ok "the guest window appears in dom0"; exit 1; fi
+check "the window's pixels come from driver pool pages" \
+    grep -q 'window 0x[0-9a-f]*: 200x150 in driver pool pages' "$T/agent.log"
+check "dom0 shows the guest's pattern exactly, framed" \
+    wait_until 5 "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-frame "3=$BLUE" \
+    --expect-pattern 3
+
+read -r first last < <(sed -n 's/.*: 200x150 in driver pool pages \([0-9]*\)\.\.\([0-9]*\) .*/\1 \2/p' \
+    "$T/agent.log" | head -n 1)
+GWIN=$(DISPLAY=$G xdotool search --name '^pattern$' | head -n 1)
+DISPLAY=$G xdotool windowsize "$GWIN" 320 240
+check "a resize sends the new pixmap's pages" \
+    wait_until 5 grep -q 'window 0x[0-9a-f]*: 320x240 in driver pool pages' "$T/agent.log"
+check "dom0 follows the resize with the new pixels" \
+    wait_until 5 eval '[ "$(geometry "$W")" = "47 57 326 246" ] &&
+        "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-pattern 3 2>/dev/null' 
+check "the old pixmap's pages are freed once dom0 acknowledged" \
+    wait_until 5 env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels" pages-zero "${first:-0}" "${last:-0}"
+
+# The client redraws: zero copy means dom0 sees it with no new dump.
+stop client
+spawn client2 "$BIN/fen-testclient" --display "$G" --size 120x90 --pos 300,300 --color 00ff00 \
+    --title green
+if wait_dom0_win W2 work green; then
+    check "a second window shows its solid colour" \
+        wait_until 5 "$BIN/fen-xshot" --display "$DOM0" --window "$W2" --expect-rect "3,3,120,90=00ff00"
+else
+    not_ok "a second window appears in dom0"
+fi
+
+# The second 600x500 window does not fit in the pool: the driver keeps it in
+# fb memory and the agent copies it (MIT-SHM).
+spawn client3 "$BIN/fen-testclient" --display "$G" --size 600x500 --pos 0,500 --color ff00ff --title big
+spawn client4 "$BIN/fen-testclient" --display "$G" --size 600x500 --pos 650,500 --color 0000ff --title big2
+if wait_dom0_win W3 work "big$" && wait_dom0_win W4 work "big2$"; then
+    check "when the pool is full a window falls back to copy mode" \
+        grep -q 'pixmap not in the driver pool, copy mode for it' "$T/agent.log"
+    check "... and its pixels still reach dom0 exactly" \
+        wait_until 5 eval '"$BIN/fen-xshot" --display "$DOM0" --window "$W3" --expect-rect "3,3,600,500=ff00ff" &&
+                           "$BIN/fen-xshot" --display "$DOM0" --window "$W4" --expect-rect "3,3,600,500=0000ff"'
+else
+    not_ok "big windows appear in dom0"
+fi
+finish
