@@ -7,6 +7,10 @@
 
 #include "fenestra/log.h"
 
+/* X11 modifiers + Button1..5; the XKB group bits (13-14) are not part of
+ * the wire format (the guest has its own keyboard group). */
+#define GUID_STATE_MASK 0x1fffu
+
 struct guid_xinput {
     struct guid_xside *xs;
     struct guid_wstate *ws;
@@ -103,7 +107,7 @@ static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool p
         .type = press ? FEN_KEY_PRESS : FEN_KEY_RELEASE,
         .x = to_content(xi, ev->event_x),
         .y = to_content(xi, ev->event_y),
-        .state = ev->state,
+        .state = ev->state & GUID_STATE_MASK,
         .keycode = ev->detail,
     };
     send(xi, FEN_MSG_KEY, w->id, &k, sizeof(k));
@@ -118,7 +122,7 @@ static void handle_button(struct guid_xinput *xi, xcb_button_press_event_t *ev, 
         .type = press ? FEN_BUTTON_PRESS : FEN_BUTTON_RELEASE,
         .x = to_content(xi, ev->event_x),
         .y = to_content(xi, ev->event_y),
-        .state = ev->state,
+        .state = ev->state & GUID_STATE_MASK,
         .button = ev->detail,
     };
     send(xi, FEN_MSG_BUTTON, w->id, &b, sizeof(b));
@@ -132,7 +136,7 @@ static void handle_motion(struct guid_xinput *xi, xcb_motion_notify_event_t *ev)
     struct fen_msg_motion m = {
         .x = to_content(xi, ev->event_x),
         .y = to_content(xi, ev->event_y),
-        .state = ev->state,
+        .state = ev->state & GUID_STATE_MASK,
         .is_hint = ev->detail ? 1u : 0u,
     };
     send(xi, FEN_MSG_MOTION, w->id, &m, sizeof(m));
@@ -147,7 +151,7 @@ static void handle_crossing(struct guid_xinput *xi, xcb_enter_notify_event_t *ev
         .type = enter ? FEN_CROSS_ENTER : FEN_CROSS_LEAVE,
         .x = to_content(xi, ev->event_x),
         .y = to_content(xi, ev->event_y),
-        .state = ev->state,
+        .state = ev->state & GUID_STATE_MASK,
         .mode = ev->mode <= 2 ? ev->mode : 0,
         .detail = ev->detail,
     };
