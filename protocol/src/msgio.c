@@ -100,9 +100,10 @@ static size_t next_msg_len(struct fen_reader *r, struct fen_error *err)
     return sizeof hdr + (size_t)hdr.length;
 }
 
-/* Make room for at least `want` unconsumed bytes plus read-ahead: move the
- * unconsumed bytes to the front, grow when needed (never past `limit`). */
-static bool make_room(struct fen_reader *r, size_t want)
+/* Make room for at least `want` unconsumed bytes: move the unconsumed bytes
+ * to the front and grow when needed, doubling but never past the current
+ * message's size `limit` (0 = unknown) or READ_CHUNK, whichever is larger. */
+static bool make_room(struct fen_reader *r, size_t want, size_t limit)
 {
     size_t have = r->end - r->start;
     if (r->start > 0) {
@@ -121,8 +122,11 @@ static bool make_room(struct fen_reader *r, size_t want)
     size_t ncap = r->cap ? r->cap : READ_CHUNK;
     while (ncap < want)
         ncap *= 2;
-    if (ncap == r->cap)
-        ncap *= 2;
+    if (limit) {
+        size_t top = limit > READ_CHUNK ? limit : READ_CHUNK;
+        if (ncap > top)
+            ncap = top; /* still >= want: want <= limit */
+    }
     uint8_t *nb = realloc(r->buf, ncap);
     if (!nb)
         return false;
@@ -168,7 +172,7 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
         size_t want = need ? need : sizeof(struct fen_hdr);
         if (want > have + READ_CHUNK)
             want = have + READ_CHUNK;
-        if (!make_room(r, want)) {
+        if (!make_room(r, want, need)) {
             r->failed = true;
             r->fail_err.code = FEN_E_LENGTH;
             snprintf(r->fail_err.reason, sizeof r->fail_err.reason,
