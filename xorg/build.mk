@@ -42,3 +42,4 @@ $(O)/tests/fen-glcolors: $(call obj_of,tests/xorg/gl_colors.c)
 TEST_PROGRAMS += $(O)/tests/fen-glcolors
 $(call test_script,tests/xorg/e2e-driver.sh,xorg)
 $(call test_script,tests/xorg/gl-driver.sh,xorg)
+$(call test_script,tests/xorg/integration-on-xorg.sh,xorg)

@@ -3,6 +3,8 @@
 #   source "$FENESTRA_SRC/tests/lib/fenestra-test.sh"
 #   fen_test_init NAME        private temp dir $T, cleanup trap, TAP plan-less output
 #   start_xvfb VAR [GEOM]     start an Xvfb on a free display; VAR=":N"
+#   start_guest_x VAR [GEOM]  a guest X server: Xvfb, or with FEN_GUEST_X=xorg a
+#                             real Xorg running the Fenestra driver (tests/lib/xorg.sh)
 #   spawn NAME CMD...         start a process in the background (logs in $T/NAME.log),
 #                             remembered and killed (by pid) at exit
 #   stop NAME                 end one spawned process (TERM, then KILL)
@@ -92,6 +94,21 @@ start_xvfb() {
     printf -v "$var" ':%s' "$dpy"
     export "${var?}"
     wait_until 10 xdpyinfo -display ":$dpy" >/dev/null 2>&1
+}
+
+# start_guest_x VAR [WxHxD]: the X server of a guest qube.  FEN_GUEST_X=xorg
+# runs Xorg with fenestra_drv.so (zero-copy driver mode), failing unless the
+# driver loaded; otherwise Xvfb.
+start_guest_x() {
+    if [ "${FEN_GUEST_X:-xvfb}" = xorg ]; then
+        # shellcheck source=tests/lib/xorg.sh
+        source "$FENESTRA_SRC/tests/lib/xorg.sh"
+        local w h
+        IFS=x read -r w h _ <<<"${2:-1920x1080x24}"
+        start_xorg "$1" "${w}x${h}"
+    else
+        start_xvfb "$@"
+    fi
 }
 
 wait_until() {

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The gui integration tests again, with every guest X server a real Xorg
+# running the Fenestra driver (FEN_GUEST_X=xorg: start_guest_x in
+# tests/lib/fenestra-test.sh), so the seamless-window behaviour is checked in
+# zero-copy driver mode too.  Each test's TAP lines are relayed, prefixed
+# with its name.  Tests that start no guest X server (scripted fake guests)
+# are not rerun.
+source "$(dirname "$0")/../lib/fenestra-test.sh"
+fen_test_init xorg-integration
+
+ran=0
+for t in "${FEN_INTEGRATION_DIR:-$FENESTRA_SRC/tests/integration}"/gui-*.sh; do
+    [ -f "$t" ] || continue
+    grep -q 'start_guest_x' "$t" || continue
+    name=$(basename "$t" .sh)
+    ran=$((ran + 1))
+    FEN_GUEST_X=xorg bash "$t" >"$T/$name.out" 2>&1 </dev/null
+    rc=$?
+    while IFS= read -r line; do
+        case "$line" in
+        "ok "*"# SKIP"*) skip_test "$name (xorg): ${line#ok * - }" ;;
+        "ok "*) ok "$name (xorg): ${line#ok * - }" ;;
+        "not ok "*) not_ok "$name (xorg): ${line#not ok * - }" ;;
+        *) echo "# $line" ;;
+        esac
+    done <"$T/$name.out"
+    [ "$rc" -eq 0 ] || grep -q '^not ok ' "$T/$name.out" || not_ok "$name (xorg) exited with status $rc"
+done
+[ "$ran" -gt 0 ] || skip_test "gui integration tests on Xorg" "no test in tests/integration uses start_guest_x yet"
+finish
