@@ -22,3 +22,7 @@ $(eval $(call clip_helper_tpl,clip-ctl,clipboard/tests/clip-ctl.c))
 $(eval $(call clip_helper_tpl,clip-hostile-guest,clipboard/tests/clip-hostile-guest.c))
 $(call test_script,clipboard/tests/clip-direct.sh,clipboard)
 $(call test_script,clipboard/tests/clip-guid.sh,clipboard)
+$(O)/tests/clip-bench-probe: $(call obj_of,clipboard/tests/clip-bench-probe.c) $(LIB_fenestra)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,clipboard/tests/clip-bench-probe.c) $(LIB_fenestra) $(call pc_libs,xcb xcb-xtest) $(FEN_LIBS)
+TEST_PROGRAMS += $(O)/tests/clip-bench-probe

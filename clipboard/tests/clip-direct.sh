@@ -28,7 +28,13 @@ start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 mkdir -p "$T/A" "$T/B" "$T/H" "$T/G"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
-spawn clipd "$BIN/clipd" --socket "$S" --audit "$AUDIT" --policy "$T/policy" \
+# A stand-in notify-send records what the user would be shown; clipd only
+# notifies when a session bus is announced, so give it a (fake) address.
+mkdir -p "$T/fakebin"
+printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s"\necho >>"%s"\n' "$T/notes" "$T/notes" >"$T/fakebin/notify-send"
+chmod +x "$T/fakebin/notify-send"
+DBUS_SESSION_BUS_ADDRESS=unix:path=$T/no-bus PATH=$T/fakebin:$PATH \
+    spawn clipd "$BIN/clipd" --socket "$S" --audit "$AUDIT" --policy "$T/policy" \
     --limit A=2M --timeout-ms 1500
 spawn agentA "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
 spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
@@ -122,5 +128,11 @@ check "the audit log names copies and pastes" \
     grep -q "paste source=A target=B bytes=1048576 result=ok" "$AUDIT"
 check "the audit log never holds clipboard text" bash -c \
     "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' '$AUDIT' '$T/clipd.log'"
+check "the user is told about a copy" grep -q "Copied from A|1048576 bytes" "$T/notes"
+check "the user is told about a paste" grep -q "Pasted into B|pasted 1048576 bytes from A into B" "$T/notes"
+check "the user is told why a copy was refused" grep -q "Copy from B refused|.*over this qube's limit" "$T/notes"
+check "the user is told about a policy denial" grep -q "Paste into A refused|policy denies" "$T/notes"
+check "notifications never carry clipboard text" bash -c \
+    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'H-answer' '$T/notes'"
 check "clipd is still running" kill -0 "$PID_clipd"
 finish
