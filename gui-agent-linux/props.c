@@ -234,7 +234,11 @@ void props_dom0_flags(struct agent *a, struct agent_window *w, const struct fen_
     w->flags_sent = granted | (w->urgent ? FEN_WMFLAG_DEMANDS_ATTENTION : 0);
 }
 
-/* ---- cursor ---- */
+/* ---- cursor ----
+ * XFixes reports the displayed cursor's name, which libXcursor sets for
+ * themed cursors (toolkits, and core font cursors when a theme is found).
+ * An unnamed cursor (core cursor font without a theme, or a client's own
+ * bitmap) is sent as dom0's default: dom0 never shows guest cursor pixels. */
 
 void props_cursor_changed(struct agent *a, xcb_atom_t name)
 {

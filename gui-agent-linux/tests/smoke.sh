@@ -64,6 +64,28 @@ echo "key $xw press 38 0" >&7
 echo "key $xw release 38 0" >&7
 check "then a arrives as a (shift released first)" wait_until 10 log_has xev 'keysym 0x61, a\)'
 
+# Urgency and fullscreen requests reach dom0; dom0's answer lands in
+# _NET_WM_STATE (there is no guest window manager to do it).
+DISPLAY=$GUEST xdotool set_window --urgency 1 "$((win))"
+check "urgency is forwarded" wait_until 10 log_has dom0 "^FLAGS $win set=0x2 unset=0x0"
+xprop -display "$GUEST" -id "$win" -f _NET_WM_STATE 32a -set _NET_WM_STATE _NET_WM_STATE_FULLSCREEN
+check "a fullscreen request is forwarded" wait_until 10 log_has dom0 "^FLAGS $win set=0x1 unset=0x0"
+echo "flags $win 0x4 0x1" >&7
+net_state_is_max() {
+    xprop -display "$GUEST" -id "$win" _NET_WM_STATE | grep -q '_NET_WM_STATE_MAXIMIZED_VERT' &&
+        ! xprop -display "$GUEST" -id "$win" _NET_WM_STATE | grep -q FULLSCREEN
+}
+check "dom0's granted state is set on the guest window" wait_until 10 net_state_is_max
+
+# The cursor follows the window under the pointer, by name.  Cursors carry a
+# name only when libXcursor loads them from a theme (else: dom0's default).
+spawn xterm env XCURSOR_THEME=Adwaita xterm -display "$GUEST" -geometry 20x5+600+50 -title cursortest
+check "xterm is mapped" wait_until 10 log_has dom0 '^TITLE 0x[0-9a-f]+ cursortest'
+tw=$(awk '/^TITLE/ && $3 == "cursortest" { print $2; exit }' "$T/dom0.log")
+wait_until 10 log_has dom0 "^MAP $tw "
+echo "motion $tw 5 5" >&7
+check "xterm's text cursor is sent as the xterm glyph" wait_until 10 log_has dom0 "^CURSOR $tw 152"
+
 # dom0 restarts: everything is replayed.
 stop dom0
 exec 7>&-
@@ -74,7 +96,8 @@ check "replayed page refs" wait_until 10 log_has dom0b "^DUMP $win 300x200 strid
 check "replayed pixels" wait_until 10 log_has dom0b "^PIXELS $win nonzero=[1-9]"
 check "replayed title" log_has dom0b "^TITLE $win renamed logo"
 
-stop xlogo
+echo "close $win" >&7
+check "close asks the client (WM_DELETE_WINDOW) and it goes" wait_until 10 log_has dom0b "^DESTROY $win"
 check "a destroyed window is destroyed on dom0" wait_until 10 log_has dom0b "^DESTROY $win"
 check "nothing invalid reached dom0" bash -c "! grep -qE '^(INVALID|DUMPFAIL|BADDUMP|POOLFAIL|BADCMD)' $T/dom0.log $T/dom0b.log"
 check "the agent is still running" kill -0 "$PID_agent"
