@@ -52,7 +52,7 @@ pointer_at() { DISPLAY=$GUEST xdotool getmouselocation | grep -q "^x:$1 y:$2 "; 
 check "motion warps the guest pointer into the window" wait_until 10 pointer_at $((ix + 10)) $((iy + 20))
 
 # Keys with modifiers: xev prints the keysyms it gets.
-spawn xev stdbuf -oL xev -display "$GUEST" -geometry 120x100+400+300 -event keyboard
+spawn xev stdbuf -oL xev -display "$GUEST" -geometry 120x100+400+300 -event keyboard -event button
 check "xev is mapped" wait_until 10 log_has dom0 '^TITLE 0x[0-9a-f]+ Event Tester'
 xw=$(awk '/^TITLE/ && $3 == "Event" { print $2; exit }' "$T/dom0.log")
 wait_until 10 log_has dom0 "^MAP $xw "
@@ -63,6 +63,14 @@ check "shift+a arrives as A" wait_until 10 log_has xev 'keysym 0x41, A\)'
 echo "key $xw press 38 0" >&7
 echo "key $xw release 38 0" >&7
 check "then a arrives as a (shift released first)" wait_until 10 log_has xev 'keysym 0x61, a\)'
+echo "button $xw press 3 17 23 4" >&7
+echo "button $xw release 3 17 23 4" >&7
+check "ctrl+right click arrives at window coordinates" \
+    wait_until 10 bash -c "grep -A2 '^ButtonPress' '$T/xev.log' | grep -q '(17,23).*' &&
+        grep -A2 '^ButtonPress' '$T/xev.log' | grep -q 'state 0x4, button 3'"
+echo "button $xw press 4 17 23 0" >&7
+echo "button $xw release 4 17 23 0" >&7
+check "scroll arrives as button 4" wait_until 10 log_has xev 'state 0x0, button 4,'
 
 # Urgency and fullscreen requests reach dom0; dom0's answer lands in
 # _NET_WM_STATE (there is no guest window manager to do it).
@@ -101,4 +109,7 @@ check "close asks the client (WM_DELETE_WINDOW) and it goes" wait_until 10 log_h
 check "a destroyed window is destroyed on dom0" wait_until 10 log_has dom0b "^DESTROY $win"
 check "nothing invalid reached dom0" bash -c "! grep -qE '^(INVALID|DUMPFAIL|BADDUMP|POOLFAIL|BADCMD)' $T/dom0.log $T/dom0b.log"
 check "the agent is still running" kill -0 "$PID_agent"
+stop agent
+check "the agent stops cleanly (no sanitizer report)" \
+    bash -c "grep -q 'INFO main.c:[0-9]*: stopped' '$T/agent.log' && ! grep -qE 'Sanitizer|runtime error' '$T/agent.log'"
 finish
