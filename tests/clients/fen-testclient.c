@@ -6,6 +6,7 @@
  *   button N X Y                   (ButtonPress, window coordinates)
  *   configure X Y W H
  *   focus in|out
+ *   close                          (WM_DELETE_WINDOW; the client then exits)
  *
  *   fen-testclient [--display D] [--size WxH] [--pos X,Y] [--title T]
  *                  [--class NAME,CLASS] [--color RRGGBB] [--override]
@@ -144,6 +145,10 @@ int main(int argc, char **argv)
         xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, atom(cl.c, "_NET_WM_STATE"),
                             XCB_ATOM_ATOM, 32, 1, &fs);
     }
+    xcb_atom_t wm_protocols = atom(cl.c, "WM_PROTOCOLS");
+    xcb_atom_t wm_delete = atom(cl.c, "WM_DELETE_WINDOW");
+    xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, wm_protocols, XCB_ATOM_ATOM, 32, 1,
+                        &wm_delete);
     cl.gc = xcb_generate_id(cl.c);
     xcb_create_gc(cl.c, cl.gc, cl.win, 0, NULL);
     xcb_map_window(cl.c, cl.win);
@@ -181,6 +186,19 @@ int main(int argc, char **argv)
         case XCB_BUTTON_PRESS: {
             xcb_button_press_event_t *be = (xcb_button_press_event_t *)ev;
             printf("button %u %d %d\n", be->detail, be->event_x, be->event_y);
+            break;
+        }
+        case XCB_CLIENT_MESSAGE: {
+            xcb_client_message_event_t *cm = (xcb_client_message_event_t *)ev;
+            if (cm->type == wm_protocols && cm->format == 32 &&
+                cm->data.data32[0] == wm_delete) {
+                printf("close\n");
+                fflush(stdout);
+                free(ev);
+                xcb_key_symbols_free(syms);
+                xcb_disconnect(cl.c);
+                return 0;
+            }
             break;
         }
         case XCB_FOCUS_IN:

@@ -11,6 +11,8 @@
  *       --expect-frame N=RRGGBB    every pixel within N of the edge has that color
  *       --expect-pattern N         the content inset by N is the test pattern
  *                                  (tests/clients/pattern.h) from its top-left
+ *       --send-delete              send the window WM_DELETE_WINDOW, as a WM's
+ *                                  close button does
  * Exit 0 when every check passed, 1 when one failed (first mismatches on
  * stderr), 2 on usage or X errors.
  */
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
         {"geometry", no_argument, NULL, 'g'},        {"expect-rect", required_argument, NULL, 'R'},
         {"expect-frame", required_argument, NULL, 'F'},
         {"expect-pattern", required_argument, NULL, 'T'},
+        {"send-delete", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *display = NULL;
@@ -188,7 +191,7 @@ int main(int argc, char **argv)
         else if (o == 'h') {
             printf("usage: fen-xshot [--display D] --list | (--root | --window ID) [--png F]\n"
                    "  [--pixel X,Y] [--geometry] [--expect-rect X,Y,W,H=RRGGBB]\n"
-                   "  [--expect-frame N=RRGGBB] [--expect-pattern N]\n");
+                   "  [--expect-frame N=RRGGBB] [--expect-pattern N] [--send-delete]\n");
             return 0;
         } else if (o == '?')
             return 2;
@@ -263,6 +266,19 @@ int main(int argc, char **argv)
                 for (uint32_t i = n; i < img.w - n; i++)
                     expect_px(&img, i, j, fen_pattern_pixel(i - n, j - n), "pattern", &bad);
             break;
+        case 'D': {
+            xcb_client_message_event_t ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.response_type = XCB_CLIENT_MESSAGE;
+            ev.format = 32;
+            ev.window = win;
+            ev.type = atom("WM_PROTOCOLS");
+            ev.data.data32[0] = atom("WM_DELETE_WINDOW");
+            ev.data.data32[1] = XCB_CURRENT_TIME;
+            xcb_send_event(conn, 0, win, XCB_EVENT_MASK_NO_EVENT, (const char *)&ev);
+            xcb_flush(conn);
+            break;
+        }
         default:
             break;
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end window-manager features: override-redirect windows stay framed
 # and are kept on screen; a fullscreen request becomes a maximized framed
-# window; transient-for is carried over; guid's control socket lists windows.
+# window; transient-for is carried over; guid's control socket lists windows;
+# WM_DELETE_WINDOW on a dom0 window closes the guest window.
 source "$(dirname "$0")/../lib/fenestra-test.sh"
 source "$(dirname "$0")/gui-lib.sh"
 fen_test_init gui-e2e-wm
@@ -61,4 +62,12 @@ check "... still framed" \
     wait_until 5 "$BIN/fen-xshot" --display "$DOM0" --window "$WF" --expect-frame "3=$RED"
 check "the guest window is resized to the content area" \
     wait_until 5 grep -q '^configure 3 3 1018 762$' "$T/full.log"
+
+# A WM's close button (WM_DELETE_WINDOW on the dom0 window) reaches the
+# guest application, which closes its window.
+"$BIN/fen-xshot" --display "$DOM0" --window "$WF" --send-delete
+check "close on the dom0 window reaches the guest application" \
+    wait_until 5 grep -q '^close$' "$T/full.log"
+check "... and its dom0 window goes away" \
+    wait_until 5 eval '[ -z "$(dom0_win work full)" ]'
 finish

@@ -53,6 +53,6 @@ start_client() {
     local name=$1 dpy=$2
     shift 2
     spawn "$name" "$BIN/fen-testclient" --display "$dpy" "$@"
-    wait_until 10 grep -q '^ready ' "$T/$name.log" || return 1
+    wait_until 10 grep -qs '^ready ' "$T/$name.log" || return 1
     CLIENT_WIN=$(awk '/^ready /{ print $2; exit }' "$T/$name.log")
 }
