@@ -7,6 +7,8 @@
 #                          with the log's tail) unless the log shows our driver
 #                          loaded and initialised.
 #   xorg_driver_loaded LOG  the checks start_xorg makes on the log
+#   xorg_require_root NAME  Xorg needs root here (no logind/console):
+#                           report NAME skipped and exit when not root
 #
 # The driver is built unsanitized into a fixed place (xorg/build.mk), so both
 # test passes (build and build/asan) use the same module.
@@ -19,6 +21,13 @@ xorg_driver_loaded() {
         grep -q "Loading $FEN_XORG_MODULES/drivers/fenestra_drv.so" "$log" &&
         grep -q 'FENESTRA: driver for Fenestra zero-copy dummy display\|Fenestra zero-copy dummy display' "$log" &&
         grep -q 'fenestra: zero-copy window pixmaps ready' "$log"
+}
+
+xorg_require_root() {
+    if [ "$(id -u)" -ne 0 ]; then
+        skip_test "$1" "needs root to run Xorg"
+        exit 0
+    fi
 }
 
 _xorg_write_conf() {

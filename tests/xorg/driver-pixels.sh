@@ -6,6 +6,7 @@
 source "$(dirname "$0")/../lib/fenestra-test.sh"
 source "$FENESTRA_SRC/tests/lib/xorg.sh"
 fen_test_init xorg-pixels
+xorg_require_root "driver-level zero-copy tests"
 
 if start_xorg G 1280x800; then ok "Xorg starts with the fenestra driver loaded"; else
     not_ok "Xorg starts with the fenestra driver loaded"; exit 1; fi

@@ -7,6 +7,7 @@ source "$(dirname "$0")/../lib/fenestra-test.sh"
 source "$FENESTRA_SRC/tests/lib/xorg.sh"
 source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
 fen_test_init xorg-e2e
+xorg_require_root "end-to-end driver mode tests"
 BLUE=3465a4
 
 start_xvfb DOM0 1920x1080x24 || { not_ok "dom0 Xvfb"; exit 1; }

@@ -6,6 +6,7 @@ source "$(dirname "$0")/../lib/fenestra-test.sh"
 source "$FENESTRA_SRC/tests/lib/xorg.sh"
 source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
 fen_test_init xorg-gl
+xorg_require_root "GL through the driver"
 BLUE=3465a4
 
 start_xvfb DOM0 1280x1024x24 || { not_ok "dom0 Xvfb"; exit 1; }

@@ -7,6 +7,8 @@
 # are not rerun.
 source "$(dirname "$0")/../lib/fenestra-test.sh"
 fen_test_init xorg-integration
+source "$FENESTRA_SRC/tests/lib/xorg.sh"
+xorg_require_root "gui integration tests on Xorg"
 
 ran=0
 for t in "${FEN_INTEGRATION_DIR:-$FENESTRA_SRC/tests/integration}"/gui-*.sh; do
