@@ -1,7 +1,7 @@
 /* libFuzzer target: arbitrary bytes, cut into arbitrary chunks, through a
  * real local channel (socketpair) into fen_reader_next.  Checks that nothing
  * crashes or over-reads (ASan), that every returned message is whole and
- * passes fen_check_header, and that the reader ends in EOF or ERROR once the
+ * 4-byte aligned and passes fen_check_header, and that the reader ends in EOF or ERROR once the
  * sender closes.  Each whole message is also run through fen_parse_msg.
  *
  * Input layout: byte 0 = stream (mod 6), byte 1 = max_body choice and chunk
@@ -21,7 +21,7 @@ static void check_message(enum fen_stream stream, uint32_t max_body, const uint8
 {
     struct fen_hdr hdr;
     struct fen_error err;
-    if (len < sizeof hdr)
+    if (len < sizeof hdr || ((uintptr_t)msg & 3u) != 0) /* parse wants alignment */
         abort();
     memcpy(&hdr, msg, sizeof hdr);
     if (len != sizeof hdr + (size_t)hdr.length)

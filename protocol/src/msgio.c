@@ -31,7 +31,9 @@ struct fen_reader {
     size_t cap;
     size_t start, end; /* unconsumed bytes are buf[start..end) */
     size_t consume;    /* length of the message returned last time */
-    bool failed;       /* a bad header was seen: stays failed until reset */
+    uint8_t *scratch;  /* aligned copy of a message that starts unaligned */
+    size_t scratch_cap;
+    bool failed; /* a bad header was seen: stays failed until reset */
     struct fen_error fail_err;
 };
 
@@ -50,6 +52,7 @@ void fen_reader_destroy(struct fen_reader *r)
     if (!r)
         return;
     free(r->buf);
+    free(r->scratch);
     free(r);
 }
 
@@ -57,6 +60,9 @@ void fen_reader_reset(struct fen_reader *r)
 {
     r->start = r->end = r->consume = 0;
     r->failed = false;
+    free(r->scratch);
+    r->scratch = NULL;
+    r->scratch_cap = 0;
     if (r->cap > READ_KEEP) {
         free(r->buf);
         r->buf = NULL;
@@ -154,13 +160,29 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
         if (need > 0 && have >= need) {
             /* Hand messages out 4-byte aligned: fen_parse_msg returns a
              * uint32_t pointer into the buffer (WINDOW_DUMP refs).  Only a
-             * body whose length is not a multiple of 4 shifts the next one. */
-            if (((uintptr_t)(r->buf + r->start) & 3u) != 0) {
-                memmove(r->buf, r->buf + r->start, have);
-                r->start = 0;
-                r->end = have;
+             * body whose length is not a multiple of 4 shifts the next one;
+             * such a message is copied to an aligned scratch buffer (cost:
+             * its own length, never the whole read-ahead). */
+            const uint8_t *at = r->buf + r->start;
+            if (((uintptr_t)at & 3u) != 0) {
+                if (r->scratch_cap < need) {
+                    uint8_t *ns = realloc(r->scratch, need);
+                    if (!ns) {
+                        r->failed = true;
+                        r->fail_err.code = FEN_E_LENGTH;
+                        snprintf(r->fail_err.reason, sizeof r->fail_err.reason,
+                                 "out of memory aligning a %zu-byte message", need);
+                        if (err)
+                            *err = r->fail_err;
+                        return FEN_READ_ERROR;
+                    }
+                    r->scratch = ns;
+                    r->scratch_cap = need;
+                }
+                memcpy(r->scratch, at, need);
+                at = r->scratch;
             }
-            *msg = r->buf + r->start;
+            *msg = at;
             *len = need;
             r->consume = need;
             return FEN_READ_MSG;

@@ -121,6 +121,32 @@ static void reader_delivers_empty_body_messages(void **state)
     assert_int_equal(len, 12);
 }
 
+static void reader_hands_out_messages_four_byte_aligned(void **state)
+{
+    struct pair *p = *state;
+    /* An odd-length TITLE shifts everything after it by one byte. */
+    uint8_t buf[17 + 20 + 17 + 17];
+    put_hdr(buf, FEN_MSG_TITLE, 1, 5);
+    struct fen_msg_title t = {.length = 1};
+    memcpy(buf + 12, &t, sizeof t);
+    buf[16] = 'x';
+    make_map(buf + 17, 2, 0);
+    memcpy(buf + 37, buf, 17);
+    memcpy(buf + 54, buf, 17);
+    assert_int_equal(write_all(p->a, buf, sizeof buf), 0);
+    const uint8_t *msg;
+    size_t len;
+    struct fen_error err;
+    size_t lens[4] = {17, 20, 17, 17};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(next_msg(p, &msg, &len, &err), FEN_READ_MSG);
+        assert_int_equal(len, lens[i]);
+        assert_int_equal((uintptr_t)msg & 3u, 0);
+        struct fen_msg pm;
+        assert_int_equal(fen_parse_msg(FEN_GUI_FROM_GUEST, msg, len, 0, &pm, &err), FEN_OK);
+    }
+}
+
 static void reader_refuses_lying_length_before_buffering_body(void **state)
 {
     struct pair *p = *state;
@@ -511,6 +537,7 @@ int main(void)
         T(reader_assembles_message_fed_byte_by_byte),
         T(reader_returns_each_of_many_messages_from_one_burst),
         T(reader_delivers_empty_body_messages),
+        T(reader_hands_out_messages_four_byte_aligned),
         T(reader_refuses_lying_length_before_buffering_body),
         cmocka_unit_test(reader_refuses_oversized_variable_message),
         T(reader_refuses_unknown_type),
