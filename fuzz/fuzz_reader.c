@@ -1,8 +1,8 @@
 /* libFuzzer target: arbitrary bytes, cut into arbitrary chunks, through a
  * real local channel (socketpair) into fen_reader_next.  Checks that nothing
- * crashes or over-reads (ASan), that every returned message is whole and
- * 4-byte aligned and passes fen_check_header, and that the reader ends in EOF or ERROR once the
- * sender closes.  Each whole message is also run through fen_parse_msg.
+ * crashes or over-reads (ASan), that every returned message is whole,
+ * 4-byte aligned and passes fen_check_header, and that the reader ends in
+ * EOF or ERROR once the sender closes.  Each whole message is also run through fen_parse_msg.
  *
  * Input layout: byte 0 = stream (mod 6), byte 1 = max_body choice and chunk
  * seed, the rest = the bytes the peer sends.
