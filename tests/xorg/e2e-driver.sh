@@ -34,9 +34,16 @@ check "dom0 shows the guest's pattern exactly, framed" \
 read -r first last < <(sed -n 's/.*: 200x150 in driver pool pages \([0-9]*\)\.\.\([0-9]*\) .*/\1 \2/p' \
     "$T/agent.log" | head -n 1)
 GWIN=$(DISPLAY=$G xdotool search --name '^pattern$' | head -n 1)
+# dom0 is frozen during the resize: it cannot acknowledge the new dump, so
+# the old pixmap's pages must stay allocated (not punched to zeros) although
+# Composite destroyed that pixmap.
+kill -STOP "$PID_guid"
 DISPLAY=$G xdotool windowsize "$GWIN" 320 240
 check "a resize sends the new pixmap's pages" \
     wait_until 5 grep -q 'window 0x[0-9a-f]*: 320x240 in driver pool pages' "$T/agent.log"
+DISPLAY=$G "$FENESTRA_BUILD/tests/xorg-pixels" pages-zero "${first:-0}" "${last:-0}"
+check "the old pages stay allocated until dom0 acknowledges" test $? -eq 1
+kill -CONT "$PID_guid"
 check "dom0 follows the resize with the new pixels" \
     wait_until 5 eval '[ "$(geometry "$W")" = "47 57 326 246" ] &&
         "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-pattern 3 2>/dev/null' 
