@@ -1,0 +1,140 @@
+/* fen-wintest.exe: the Win32 application the Windows-agent tests run under
+ * Wine.  A borderless 160x100 window at (40,50) painted in four known
+ * colors; every key it receives is logged; F5 renames it, F6 repaints the
+ * top-left quadrant magenta; --clip puts text on the clipboard at start.
+ *
+ *   fen-wintest.exe --log Z:\path\keys.log --title TITLE [--clip TEXT]
+ */
+#include <windows.h>
+#include <shellapi.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WIN_X 40
+#define WIN_Y 50
+#define WIN_W 160
+#define WIN_H 100
+
+static FILE *g_log;
+static bool g_magenta;
+static int g_renames;
+
+static void log_line(const char *fmt, unsigned v)
+{
+    if (!g_log)
+        return;
+    fprintf(g_log, fmt, v);
+    fputc('\n', g_log);
+    fflush(g_log);
+}
+
+static void fill(HDC dc, int x, int y, int w, int h, COLORREF c)
+{
+    RECT r = {x, y, x + w, y + h};
+    HBRUSH b = CreateSolidBrush(c);
+    FillRect(dc, &r, b);
+    DeleteObject(b);
+}
+
+static void paint(HWND hwnd)
+{
+    PAINTSTRUCT ps;
+    HDC dc = BeginPaint(hwnd, &ps);
+    int hw = WIN_W / 2, hh = WIN_H / 2;
+    fill(dc, 0, 0, hw, hh, g_magenta ? RGB(255, 0, 255) : RGB(255, 0, 0));
+    fill(dc, hw, 0, WIN_W - hw, hh, RGB(0, 255, 0));
+    fill(dc, 0, hh, hw, WIN_H - hh, RGB(0, 0, 255));
+    fill(dc, hw, hh, WIN_W - hw, WIN_H - hh, RGB(255, 255, 0));
+    EndPaint(hwnd, &ps);
+}
+
+static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_PAINT:
+        paint(hwnd);
+        return 0;
+    case WM_KEYDOWN:
+        log_line("keydown %02x", (unsigned)wp);
+        if (wp == VK_F5) {
+            wchar_t title[64];
+            swprintf(title, 64, L"renamed \x00e9t\x00e9 %d", ++g_renames);
+            SetWindowTextW(hwnd, title);
+        } else if (wp == VK_F6) {
+            g_magenta = true;
+            InvalidateRect(hwnd, NULL, FALSE);
+        }
+        return 0;
+    case WM_CHAR:
+        log_line("char %04x", (unsigned)wp);
+        return 0;
+    case WM_DESTROY:
+        PostQuitMessage(0);
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static void set_clipboard(HWND hwnd, const wchar_t *text)
+{
+    size_t bytes = (wcslen(text) + 1) * sizeof(wchar_t);
+    HGLOBAL g = GlobalAlloc(GMEM_MOVEABLE, bytes);
+    wchar_t *w = g ? GlobalLock(g) : NULL;
+    if (!w)
+        return;
+    memcpy(w, text, bytes);
+    GlobalUnlock(g);
+    if (OpenClipboard(hwnd)) {
+        EmptyClipboard();
+        if (!SetClipboardData(CF_UNICODETEXT, g))
+            GlobalFree(g);
+        CloseClipboard();
+        log_line("clipboard set %u", (unsigned)wcslen(text));
+    }
+}
+
+int main(void)
+{
+    /* Wide arguments: main()'s argv is in the ANSI code page, which cannot
+     * carry the test's non-ASCII text. */
+    int argc = 0;
+    wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+    const wchar_t *log_path = NULL, *title = L"fen-wintest", *clip = NULL;
+    for (int i = 1; argv && i + 1 < argc; i += 2) {
+        if (wcscmp(argv[i], L"--log") == 0)
+            log_path = argv[i + 1];
+        else if (wcscmp(argv[i], L"--title") == 0)
+            title = argv[i + 1];
+        else if (wcscmp(argv[i], L"--clip") == 0)
+            clip = argv[i + 1];
+    }
+    if (log_path)
+        g_log = _wfopen(log_path, L"wb"); /* binary: no CRLF */
+    WNDCLASSW wc = {0};
+    wc.lpfnWndProc = wndproc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"FenestraTestApp";
+    wc.hCursor = LoadCursor(NULL, IDC_ARROW);
+    RegisterClassW(&wc);
+    HWND hwnd = CreateWindowExW(0, wc.lpszClassName, title, WS_POPUP, WIN_X, WIN_Y, WIN_W, WIN_H,
+                                NULL, NULL, wc.hInstance, NULL);
+    if (!hwnd)
+        return 1;
+    ShowWindow(hwnd, SW_SHOW);
+    UpdateWindow(hwnd);
+    SetForegroundWindow(hwnd);
+    if (clip)
+        set_clipboard(hwnd, clip);
+    log_line("ready %u", 1);
+    MSG msg;
+    while (GetMessageW(&msg, NULL, 0, 0) > 0) {
+        TranslateMessage(&msg);
+        DispatchMessageW(&msg);
+    }
+    if (g_log)
+        fclose(g_log);
+    return 0;
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# End to end for the Windows agent under Wine: a Win32 test application
+# (fen-wintest.exe) and gui-agent.exe run in a private Wine prefix on a guest
+# Xvfb; guid shows the qube on a dom0 Xvfb over the loopback TCP channel and
+# the sealed page pool fen-pool-hold created (tcp:PORT:/proc/PID/fd/N).
+#   - the window appears framed in the label color with exactly the app's pixels
+#   - keys typed in dom0 (xdotool) arrive in the Win32 app
+#   - a title change shows with the [qube] prefix; new pixels arrive as damage
+#   - clipboard: Ctrl-Shift-C on the Windows window, Ctrl-Shift-V on a Linux
+#     qube's window (clipd + clip-agent) pastes the Windows text there
+# Needs wine and mingw-w64 (scripts/deps/windows.txt): skipped without them.
+source "$(dirname "$0")/../../tests/lib/fenestra-test.sh"
+source "$(dirname "$0")/../../tests/integration/gui-lib.sh"
+EXE_DIR=$FENESTRA_SRC/build/bin # the .exe files are built once, outside O=
+if ! command -v wine >/dev/null || [ ! -x "$EXE_DIR/gui-agent.exe" ] ||
+    [ ! -x "$EXE_DIR/fen-wintest.exe" ]; then
+    echo "ok 1 - windows agent under wine # SKIP needs wine, mingw-w64 and build/bin/*.exe"
+    exit 0
+fi
+fen_test_init windows-agent
+BLUE=3465a4
+# Win32 app: 160x100 at (40,50), quadrants red / green / blue / yellow.
+RED=ff0000 GREEN=00ff00 QBLUE=0000ff YELLOW=ffff00 MAGENTA=ff00ff
+
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+port_free() { ! ss -Htln "( sport = :$1 or sport = :$(($1 + 1)) )" | grep -q .; }
+pick_port() {
+    local p
+    for _ in $(seq 1 50); do
+        p=$((20000 + RANDOM % 30000))
+        port_free "$p" && { echo "$p"; return 0; }
+    done
+    return 1
+}
+
+start_xvfb DOM0 1024x768x24 || { not_ok "dom0 Xvfb"; exit 1; }
+start_xvfb GUEST 800x600x24 || { not_ok "guest Xvfb"; exit 1; }
+
+# One private Wine prefix per run, served by a wineserver we own (stopped by
+# pid at exit like everything else).
+export WINEPREFIX=$T/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=$GUEST
+mkdir -p "$WINEPREFIX"
+spawn wineserver wineserver --foreground --persistent
+if timeout 50 wine wineboot -i >"$T/wineboot.log" 2>&1; then
+    ok "wine prefix created"
+else
+    not_ok "wine prefix created"
+    exit 1
+fi
+
+spawn pool "$BIN/fen-pool-hold" --pages 4096
+wait_until 5 grep -q '^/proc/' "$T/pool.log" || { not_ok "page pool created"; exit 1; }
+POOL=$(head -n 1 "$T/pool.log")
+PORT=$(pick_port) || { not_ok "a free loopback port"; exit 1; }
+
+# dom0 side: clipd, guid for the Windows qube (tcp) and for a Linux qube B
+# (local, played by fen-hostile + clip-agent) to paste into.
+S=$XDG_RUNTIME_DIR/fenestra/clipd.sock
+spawn clipd "$BIN/clipd" --audit "$T/audit.log"
+wait_until 10 test -S "$S" || { not_ok "clipd listens"; exit 1; }
+start_xvfb DB 640x480x24 || { not_ok "Linux qube Xvfb"; exit 1; }
+mkdir -p "$T/B"
+printf '%s\n' "pool 256" "create 1 600 100 200 150" "title 1 linux" "dump 1" \
+    "fill 1 808080" "damage 1 0 0 200 150" "map 1" "hold" >"$T/guiB.script"
+spawn guiB "$BIN/fen-hostile" --listen "local:$T/B" --script "$T/guiB.script"
+spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
+start_guid guidB B green "$T/B"
+
+CLIPTEXT='copied in Windows: été ✓'
+spawn app wine "$EXE_DIR/fen-wintest.exe" --log "$(winpath "$T/keys.log")" \
+    --title "notes win" --clip "$CLIPTEXT"
+wait_until 20 grep -q '^ready' "$T/keys.log" || { not_ok "Win32 test app starts"; exit 1; }
+spawn agent wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
+wait_until 20 grep -q 'serving tcp' "$T/agent.log" || { not_ok "agent starts"; exit 1; }
+spawn guid "$BIN/guid" --qube win --label blue --connect "tcp:$PORT:$POOL" --display "$DOM0" \
+    --frame-width 4
+
+if wait_dom0_win W win '\[win\] notes win' 20; then
+    ok "the Windows window appears in dom0 with the [qube] title"
+else
+    not_ok "the Windows window appears in dom0 with the [qube] title"
+    exit 1
+fi
+pixels_are() { # TOP-LEFT-COLOR
+    "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-frame "4=$BLUE" \
+        --expect-rect "4,4,80,50=$1" --expect-rect "84,4,80,50=$GREEN" \
+        --expect-rect "4,54,80,50=$QBLUE" --expect-rect "84,54,80,50=$YELLOW"
+}
+check "dom0 shows exactly the Win32 pixels inside a blue frame" wait_until 10 pixels_are "$RED"
+check "the window is at the Windows position, framed" test "$(geometry "$W")" = "36 46 168 108"
+
+press() { # XID KEYS...
+    local w=$1
+    shift
+    DISPLAY=$DOM0 xdotool windowfocus --sync "$w" mousemove --window "$w" 20 20 key --delay 40 "$@"
+}
+press "$W" h e l l o
+typed() { grep '^char ' "$T/keys.log" | cut -d' ' -f2 | tr '\n' ' '; }
+check "keys typed in dom0 arrive in the Win32 app" wait_until 10 eval \
+    '[ "$(typed)" = "0068 0065 006c 006c 006f " ]'
+press "$W" shift+a Return
+check "shifted letters and special keys arrive" wait_until 10 eval \
+    'grep -q "^char 0041" "$T/keys.log" && grep -q "^keydown 0d" "$T/keys.log"'
+
+press "$W" F5
+check "a title change shows with the prefix" \
+    wait_until 10 eval '[ -n "$(dom0_win win "\[win\] renamed été 1")" ]'
+press "$W" F6
+check "repainted pixels reach dom0 (damage)" wait_until 10 pixels_are "$MAGENTA"
+
+# Clipboard: Windows qube -> Linux qube B, by the user's hotkeys.
+pasted_is_cliptext() {
+    DISPLAY=$DB xclip -o -selection clipboard >"$T/pasted" 2>/dev/null
+    cmp -s "$T/pasted" "$T/cliptext"
+}
+wait_dom0_win WB B || not_ok "the Linux qube's window is up"
+if wait_until 10 grep -q 'qube win: clipboard channel ready' "$T/clipd.log"; then
+    ok "clipd reaches the Windows agent's clipboard channel"
+    printf '%s' "$CLIPTEXT" >"$T/cliptext"
+    press "$W" ctrl+shift+c
+    check "Ctrl-Shift-C on the Windows window copies its clipboard" wait_until 10 \
+        grep -q "source=win" "$T/audit.log"
+    press "$WB" ctrl+shift+v
+    check "Ctrl-Shift-V pastes the Windows text into the Linux qube" wait_until 10 pasted_is_cliptext
+else
+    not_ok "clipd reaches the Windows agent's clipboard channel"
+fi
+
+stop app
+check "closing the Win32 app removes the dom0 window" \
+    wait_until 10 eval '[ -z "$(dom0_list | awk '"'"'$7 == "win"'"'"')" ]'
+finish
