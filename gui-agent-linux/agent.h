@@ -103,6 +103,7 @@ struct agent {
     const char *qube;
     const char *spec;
     bool xen;               /* spec is xen:DOMID */
+    bool local;             /* spec is local:DIR (pool fds ride on the channel) */
 
     xcb_connection_t *conn;
     xcb_screen_t *screen;

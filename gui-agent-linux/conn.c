@@ -130,8 +130,8 @@ void conn_flush(struct agent *a)
 
 static int announce_pool(struct agent *a, struct fen_pool *pool)
 {
-    if (a->xen)
-        return fen_pool_announce(pool, a->chan); /* grants: nothing to send */
+    if (!a->local)
+        return fen_pool_announce(pool, a->chan); /* e.g. xen grants: nothing to send */
     /* Through the writer, so the POOL message stays in order with the rest. */
     struct fen_msg_pool m = {.npages = (uint32_t)fen_pool_npages(pool),
                              .pool_id = fen_pool_id(pool)};

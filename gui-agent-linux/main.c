@@ -228,6 +228,7 @@ int main(int argc, char **argv)
         return 2;
     }
     a.xen = strcmp(backend, "xen") == 0;
+    a.local = strcmp(backend, "local") == 0;
 
     int screen_no = 0;
     a.conn = xcb_connect(display, &screen_no);
