@@ -26,3 +26,19 @@ $(O)/tests/clip-bench-probe: $(call obj_of,clipboard/tests/clip-bench-probe.c) $
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,clipboard/tests/clip-bench-probe.c) $(LIB_fenestra) $(call pc_libs,xcb xcb-xtest) $(FEN_LIBS)
 TEST_PROGRAMS += $(O)/tests/clip-bench-probe
+
+# libFuzzer target (same guard as fuzz/build.mk: the Makefile defines the
+# template after including the build.mk files).
+ifeq ($(origin fuzzer),undefined)
+define fuzzer_tpl
+build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
+FUZZERS += build/fuzz/$(1)
+endef
+fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
+endif
+$(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard/reply.c \
+	protocol/src/validate.c protocol/src/validate_gui.c protocol/src/validate_stream.c \
+	protocol/src/utf8.c)
+build/fuzz/fuzz_clip: clipboard/policy.h clipboard/reply.h protocol/src/validate_internal.h

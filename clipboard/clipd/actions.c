@@ -130,11 +130,11 @@ void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
     case CLIP_REPLY_LATE:
         if (reply) {
             /* Dropped without bothering the user: nothing they asked for. */
-            fen_log(WARN, "qube %s: %s", name, why);
             char audit[192];
             snprintf(audit, sizeof audit, "drop source=%s bytes=%u result=%s", name, bytes,
                      clip_verdict_name(verdict));
-            clipd_report_event(d->report, true, "Clipboard reply dropped", why, audit);
+            snprintf(summary, sizeof summary, "qube %s", name);
+            clipd_report_quiet(d->report, summary, why, audit);
             return;
         }
         snprintf(summary, sizeof summary, "Copy from %s refused", name);

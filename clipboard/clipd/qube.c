@@ -13,6 +13,9 @@
 
 #define RETRY_MS 200u
 #define RETRY_AFTER_ERROR_MS 1000u
+/* Replies nobody asked for, tolerated per connection before the stream is
+ * treated as hostile and closed (a late answer or two is normal). */
+#define MAX_DROPPED_REPLIES 16u
 /* Room for one paste of the largest clipboard plus a few small messages. */
 #define WRITER_CAP (FEN_MAX_CLIPBOARD_BYTES + 64u * 1024u)
 
@@ -28,6 +31,7 @@ struct clipd_qube {
     struct fen_writer *writer;
     uint64_t retry_ms; /* next connection attempt */
     bool logged_waiting;
+    unsigned dropped; /* unrequested/late replies on this connection */
     struct clip_pending pending;
     uint64_t hotkey_ms;
 };
@@ -58,6 +62,7 @@ static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
     fen_writer_reset(q->writer);
     q->retry_ms = retry_ms;
     q->logged_waiting = false;
+    q->dropped = 0;
     if (q->pending.active) {
         q->pending.expired_id = q->pending.request_id;
         q->pending.active = false;
@@ -194,6 +199,9 @@ static void handle_message(struct clipd_qube *q, const uint8_t *msg, size_t len,
     if (clip_verdict_answers(v))
         q->pending.active = false;
     fn(ctx, q, v, &reply, why);
+    if ((v == CLIP_REPLY_UNREQUESTED || v == CLIP_REPLY_LATE) &&
+        ++q->dropped > MAX_DROPPED_REPLIES)
+        protocol_error(q, now_ms, "too many unrequested replies");
 }
 
 void clipd_qube_service(struct clipd_qube *q, short revents, uint64_t now_ms, clipd_reply_fn fn,

@@ -101,3 +101,11 @@ void clipd_report_event(struct clipd_report *r, bool failed, const char *summary
     if (audit_fields)
         audit(r, audit_fields);
 }
+
+void clipd_report_quiet(struct clipd_report *r, const char *summary, const char *body,
+                        const char *audit_fields)
+{
+    fen_log(WARN, "%s: %s", summary, body);
+    if (audit_fields)
+        audit(r, audit_fields);
+}

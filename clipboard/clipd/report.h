@@ -18,4 +18,9 @@ void clipd_report_destroy(struct clipd_report *r); /* accepts NULL */
 void clipd_report_event(struct clipd_report *r, bool failed, const char *summary,
                         const char *body, const char *audit);
 
+/* The same without a desktop notification: events the user did not cause
+ * (a qube's unrequested reply), which a hostile qube could repeat at will. */
+void clipd_report_quiet(struct clipd_report *r, const char *summary, const char *body,
+                        const char *audit);
+
 #endif

@@ -26,7 +26,7 @@ paste() { ctl paste "$1" @now >/dev/null; }
 
 start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
-mkdir -p "$T/A" "$T/B" "$T/H" "$T/G"
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
 # A stand-in notify-send records what the user would be shown; clipd only
 # notifies when a session bus is announced, so give it a (fake) address.
@@ -41,14 +41,17 @@ spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
 spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED" \
     --late-ms 3000 --text "H-answer"
 spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
+spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
 check "clipd listens" wait_until 10 test -S "$S"
-for q in A B H G; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+for q in A B H G F; do ctl attach "$q" "local:$T/$q" >/dev/null; done
 check "clipd reaches every agent" wait_until 10 bash -c \
     "for q in A B H; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
 
 check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
 check "a malformed stream closes only that qube's channel" \
     wait_until 10 log_has clipd "qube G: clipboard protocol error"
+check "a flood of unrequested replies closes that qube's channel" \
+    wait_until 10 log_has clipd "qube F: clipboard protocol error: too many unrequested replies"
 check "the clipboard is still empty" show_has "ok empty"
 
 # --- A -> B, exact text -------------------------------------------------------
@@ -123,6 +126,18 @@ check "nothing was copied from H" show_has "ok empty"
 copy H
 check "H was not disconnected: its next answer is accepted" show_has "source=H bytes=8 "
 
+# --- A's agent crashes and comes back: clipd reconnects on its own ----------
+crash agentA
+check "clipd notices A's agent is gone" wait_until 10 log_has clipd "qube A: clipboard channel closed"
+sleep 0.5 # a few failed reconnection attempts
+spawn agentA2 "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
+check "clipd reconnects to A's restarted agent" wait_until 10 bash -c \
+    "[ \$(grep -c 'qube A: clipboard channel ready' '$T/clipd.log') -ge 2 ]"
+printf 'after-restart' >"$T/restart"
+set_clip "$DA" "$T/restart"
+copy A
+check "copy from the restarted agent works" show_has "source=A bytes=13 "
+
 # --- audit and isolation ------------------------------------------------------
 check "the audit log names copies and pastes" \
     grep -q "paste source=A target=B bytes=1048576 result=ok" "$AUDIT"
@@ -132,6 +147,7 @@ check "the user is told about a copy" grep -q "Copied from A|1048576 bytes" "$T/
 check "the user is told about a paste" grep -q "Pasted into B|pasted 1048576 bytes from A into B" "$T/notes"
 check "the user is told why a copy was refused" grep -q "Copy from B refused|.*over this qube's limit" "$T/notes"
 check "the user is told about a policy denial" grep -q "Paste into A refused|policy denies" "$T/notes"
+check "dropped replies never pop up notifications" bash -c "! grep -q -e flood -e 'qube F' -e 'qube H' '$T/notes'"
 check "notifications never carry clipboard text" bash -c \
     "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'H-answer' '$T/notes'"
 check "clipd is still running" kill -0 "$PID_clipd"

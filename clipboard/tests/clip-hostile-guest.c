@@ -5,6 +5,7 @@
  *   --late-ms N              answer the first request N ms late
  *   --text TEXT              what to answer requests with (default "hostile")
  *   --garbage                right after the handshake, send a malformed message
+ *   --flood N                right after the handshake, send N unrequested replies
  * Logs what it does on stderr; runs until killed. */
 #include <getopt.h>
 #include <poll.h>
@@ -48,10 +49,11 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'}, {"unrequested", required_argument, NULL, 'u'},
         {"late-ms", required_argument, NULL, 'm'}, {"text", required_argument, NULL, 't'},
-        {"garbage", no_argument, NULL, 'g'},      {NULL, 0, NULL, 0},
+        {"garbage", no_argument, NULL, 'g'},      {"flood", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
     const char *spec = NULL, *unrequested = NULL, *text = "hostile";
-    int late_ms = 0, garbage = 0, c;
+    int late_ms = 0, garbage = 0, flood = 0, c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'l': spec = optarg; break;
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
         case 'm': late_ms = atoi(optarg); break;
         case 't': text = optarg; break;
         case 'g': garbage = 1; break;
+        case 'f': flood = atoi(optarg); break;
         default: return 2;
         }
     }
@@ -101,6 +104,8 @@ int main(int argc, char **argv)
                     greeted = true;
                     if (unrequested)
                         send_data(4242, unrequested);
+                    for (int i = 0; i < flood; i++)
+                        send_data(5000u + (uint32_t)i, "flood");
                     if (garbage) {
                         uint32_t junk[3] = {0x0201, 0, 0xfffffff0u};
                         if (fen_chan_write(ch, junk, sizeof junk) < 0)
