@@ -151,6 +151,11 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
     }
     r->start += r->consume;
     r->consume = 0;
+    if (r->scratch_cap > READ_KEEP) { /* the big message it held is done */
+        free(r->scratch);
+        r->scratch = NULL;
+        r->scratch_cap = 0;
+    }
 
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t need = next_msg_len(r, err);
