@@ -22,6 +22,10 @@ int input_init(struct agent *a)
         return -1;
     }
     free(v);
+    /* dom0's X server repeats held keys and guid forwards every repeat; a
+     * guest repeating them as well would type each one twice. */
+    uint32_t off = XCB_AUTO_REPEAT_MODE_OFF;
+    xcb_change_keyboard_control(a->conn, XCB_KB_AUTO_REPEAT_MODE, &off);
     return 0;
 }
 

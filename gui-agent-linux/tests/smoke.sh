@@ -52,6 +52,9 @@ read -r ix iy <<<"$inside"
 pointer_at() { DISPLAY=$GUEST xdotool getmouselocation | grep -q "^x:$1 y:$2 "; }
 check "motion warps the guest pointer into the window" wait_until 10 pointer_at $((ix + 10)) $((iy + 20))
 
+check "guest autorepeat is off (dom0 sends the repeats)" \
+    bash -c "xset -display '$GUEST' q | grep -q 'auto repeat:  off'"
+
 # Keys with modifiers: xev prints the keysyms it gets.
 spawn xev stdbuf -oL xev -display "$GUEST" -geometry 120x100+400+300 -event keyboard -event button
 check "xev is mapped" wait_until 10 log_has dom0 '^TITLE 0x[0-9a-f]+ Event Tester'
