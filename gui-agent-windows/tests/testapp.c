@@ -8,6 +8,7 @@
 #include <windows.h>
 #include <shellapi.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +23,14 @@ static FILE *g_log;
 static bool g_magenta;
 static int g_renames;
 
-static void log_line(const char *fmt, unsigned v)
+static void log_line(const char *fmt, ...)
 {
     if (!g_log)
         return;
-    fprintf(g_log, fmt, v);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(g_log, fmt, ap);
+    va_end(ap);
     fputc('\n', g_log);
     fflush(g_log);
 }
@@ -43,11 +47,13 @@ static void paint(HWND hwnd)
 {
     PAINTSTRUCT ps;
     HDC dc = BeginPaint(hwnd, &ps);
-    int hw = WIN_W / 2, hh = WIN_H / 2;
+    RECT rc;
+    GetClientRect(hwnd, &rc);
+    int w = rc.right, h = rc.bottom, hw = w / 2, hh = h / 2;
     fill(dc, 0, 0, hw, hh, g_magenta ? RGB(255, 0, 255) : RGB(255, 0, 0));
-    fill(dc, hw, 0, WIN_W - hw, hh, RGB(0, 255, 0));
-    fill(dc, 0, hh, hw, WIN_H - hh, RGB(0, 0, 255));
-    fill(dc, hw, hh, WIN_W - hw, WIN_H - hh, RGB(255, 255, 0));
+    fill(dc, hw, 0, w - hw, hh, RGB(0, 255, 0));
+    fill(dc, 0, hh, hw, h - hh, RGB(0, 0, 255));
+    fill(dc, hw, hh, w - hw, h - hh, RGB(255, 255, 0));
     EndPaint(hwnd, &ps);
 }
 
@@ -66,7 +72,16 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         } else if (wp == VK_F6) {
             g_magenta = true;
             InvalidateRect(hwnd, NULL, FALSE);
+        } else if (wp == VK_F7) {
+            SetWindowPos(hwnd, NULL, 0, 0, 200, 140, SWP_NOMOVE | SWP_NOZORDER);
+            InvalidateRect(hwnd, NULL, FALSE);
         }
+        return 0;
+    case WM_LBUTTONDOWN:
+        log_line("lbutton %d %d", (int)(short)LOWORD(lp), (int)(short)HIWORD(lp));
+        return 0;
+    case WM_MOVE:
+        log_line("moved %d %d", (int)(short)LOWORD(lp), (int)(short)HIWORD(lp));
         return 0;
     case WM_CHAR:
         log_line("char %04x", (unsigned)wp);
@@ -128,7 +143,7 @@ int main(void)
     SetForegroundWindow(hwnd);
     if (clip)
         set_clipboard(hwnd, clip);
-    log_line("ready %u", 1);
+    log_line("ready");
     MSG msg;
     while (GetMessageW(&msg, NULL, 0, 0) > 0) {
         TranslateMessage(&msg);

@@ -81,10 +81,12 @@ else
     not_ok "the Windows window appears in dom0 with the [qube] title"
     exit 1
 fi
-pixels_are() { # TOP-LEFT-COLOR
+pixels_are() { # TOP-LEFT-COLOR [W H]: the app's quadrants inside a 4-pixel frame
+    local hw=$((${2:-160} / 2)) hh=$((${3:-100} / 2))
     "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-frame "4=$BLUE" \
-        --expect-rect "4,4,80,50=$1" --expect-rect "84,4,80,50=$GREEN" \
-        --expect-rect "4,54,80,50=$QBLUE" --expect-rect "84,54,80,50=$YELLOW"
+        --expect-rect "4,4,$hw,$hh=$1" --expect-rect "$((4 + hw)),4,$hw,$hh=$GREEN" \
+        --expect-rect "4,$((4 + hh)),$hw,$hh=$QBLUE" \
+        --expect-rect "$((4 + hw)),$((4 + hh)),$hw,$hh=$YELLOW"
 }
 check "dom0 shows exactly the Win32 pixels inside a blue frame" wait_until 10 pixels_are "$RED"
 check "the window is at the Windows position, framed" test "$(geometry "$W")" = "36 46 168 108"
@@ -102,11 +104,24 @@ press "$W" shift+a Return
 check "shifted letters and special keys arrive" wait_until 10 eval \
     'grep -q "^char 0041" "$T/keys.log" && grep -q "^keydown 0d" "$T/keys.log"'
 
+press "$W" Left Delete
+check "extended keys arrive (Left, Delete)" wait_until 10 eval \
+    'grep -q "^keydown 25" "$T/keys.log" && grep -q "^keydown 2e" "$T/keys.log"'
+# Content origin in dom0 is (40,50): the click lands at window (30,20).
+DISPLAY=$DOM0 xdotool mousemove 70 70 click 1
+check "a dom0 click arrives at window coordinates" wait_until 10 grep -q '^lbutton 30 20$' "$T/keys.log"
+
 press "$W" F5
 check "a title change shows with the prefix" \
     wait_until 10 eval '[ -n "$(dom0_win win "\[win\] renamed été 1")" ]'
 press "$W" F6
 check "repainted pixels reach dom0 (damage)" wait_until 10 pixels_are "$MAGENTA"
+
+press "$W" F7
+check "a Windows resize is reflected" wait_until 10 eval '[ "$(geometry "$W")" = "36 46 208 148" ]'
+check "... with the new pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
+DISPLAY=$DOM0 xdotool windowmove "$W" 300 200
+check "a dom0 move reaches the Windows window" wait_until 10 grep -q '^moved 304 204$' "$T/keys.log"
 
 # Clipboard: Windows qube -> Linux qube B, by the user's hotkeys.
 pasted_is_cliptext() {
@@ -125,6 +140,14 @@ if wait_until 10 grep -q 'qube win: clipboard channel ready' "$T/clipd.log"; the
 else
     not_ok "clipd reaches the Windows agent's clipboard channel"
 fi
+
+stop guid
+spawn guid2 "$BIN/guid" --qube win --label blue --connect "tcp:$PORT:$POOL" --display "$DOM0" \
+    --frame-width 4
+check "after guid restarts the window comes back" wait_until 20 eval \
+    '[ -n "$(dom0_win win "\[win\] renamed")" ]'
+W=$(dom0_win win)
+check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
 
 stop app
 check "closing the Win32 app removes the dom0 window" \
