@@ -41,6 +41,11 @@ start_xvfb GUEST 800x600x24 || { not_ok "guest Xvfb"; exit 1; }
 export WINEPREFIX=$T/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" DISPLAY=$GUEST
 mkdir -p "$WINEPREFIX"
 spawn wineserver wineserver --foreground --persistent
+# Wine's helper processes (services.exe, winedevice.exe, ...) do not notice
+# their server dying: end every process of this prefix through the server
+# before the usual cleanup stops the server itself.
+wine_down() { timeout 10 wineserver -k >/dev/null 2>&1; }
+trap 'wine_down; _fen_cleanup' EXIT
 if timeout 50 wine wineboot -i >"$T/wineboot.log" 2>&1; then
     ok "wine prefix created"
 else
