@@ -33,6 +33,7 @@ struct agent {
     enum link_state state;
     uint64_t retry_ms;
     bool fetching;
+    bool more; /* the last turn stopped at its bound: messages may be buffered */
     uint32_t request_id; /* of the fetch in progress */
 };
 
@@ -58,6 +59,7 @@ static void link_close(struct agent *a, const char *why)
     fen_chan_close(a->chan);
     a->chan = NULL;
     a->state = LINK_NONE;
+    a->more = false;
     a->retry_ms = 0;
     a->fetching = false;
     fen_reader_reset(a->reader);
@@ -158,7 +160,7 @@ static void link_service(struct agent *a, short revents, uint64_t now)
             link_serve(a, now);
         return;
     }
-    if (!revents)
+    if (!revents && !a->more)
         return;
     if (fen_chan_wait(a->chan, false) < 0) {
         link_close(a, "peer gone");
@@ -175,13 +177,16 @@ static void link_service(struct agent *a, short revents, uint64_t now)
         a->state = LINK_HANDSHAKE;
         send_msg(a, FEN_MSG_HELLO, &hello, sizeof hello);
     }
+    a->more = true;
     for (int i = 0; i < 16 && a->chan; i++) {
         const uint8_t *msg;
         size_t len;
         struct fen_error err;
         enum fen_read_status st = fen_reader_next(a->reader, a->chan, &msg, &len, &err);
-        if (st == FEN_READ_AGAIN)
+        if (st == FEN_READ_AGAIN) {
+            a->more = false;
             break;
+        }
         if (st == FEN_READ_MSG)
             handle_message(a, msg, len, now);
         else
@@ -201,6 +206,8 @@ static int run(struct agent *a)
         int timeout = next == UINT64_MAX ? 1000 : next > now ? (int)(next - now) : 0;
         if (timeout > 1000)
             timeout = 1000;
+        if (a->chan && a->more)
+            timeout = 0;
         struct pollfd pfds[2] = {{.fd = xsel_fd(a->xsel), .events = POLLIN}, {.fd = -1}};
         if (a->chan) {
             pfds[1].fd = fen_chan_fd(a->chan);

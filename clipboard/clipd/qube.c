@@ -32,6 +32,7 @@ struct clipd_qube {
     uint64_t retry_ms; /* next connection attempt */
     bool logged_waiting;
     unsigned dropped; /* unrequested/late replies on this connection */
+    bool more;        /* the last turn stopped at its bound: messages may be buffered */
     struct clip_pending pending;
     uint64_t hotkey_ms;
 };
@@ -63,6 +64,7 @@ static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
     q->retry_ms = retry_ms;
     q->logged_waiting = false;
     q->dropped = 0;
+    q->more = false;
     if (q->pending.active) {
         q->pending.expired_id = q->pending.request_id;
         q->pending.active = false;
@@ -118,6 +120,8 @@ void clipd_qube_pollfd(const struct clipd_qube *q, struct pollfd *pfd)
 uint64_t clipd_qube_next_deadline(const struct clipd_qube *q)
 {
     uint64_t t = UINT64_MAX;
+    if (q->chan && q->more)
+        return 0;
     if (q->state == Q_DISCONNECTED)
         t = q->retry_ms;
     if (q->pending.active && q->pending.deadline_ms + 1 < t)
@@ -210,20 +214,23 @@ void clipd_qube_service(struct clipd_qube *q, short revents, uint64_t now_ms, cl
     if (q->state == Q_DISCONNECTED) {
         if (now_ms >= q->retry_ms)
             try_connect(q, now_ms);
-    } else if (revents) {
+    } else if (revents || q->more) {
         if (fen_chan_wait(q->chan, false) < 0) {
             fen_log(INFO, "qube %s: clipboard channel closed", q->name);
             disconnect(q, now_ms + RETRY_MS);
         } else {
             /* Bounded: at most a few messages per turn, so one busy qube
              * cannot starve the others. */
+            q->more = true;
             for (int i = 0; i < 16 && q->chan; i++) {
                 const uint8_t *msg;
                 size_t len;
                 struct fen_error err;
                 enum fen_read_status st = fen_reader_next(q->reader, q->chan, &msg, &len, &err);
-                if (st == FEN_READ_AGAIN)
+                if (st == FEN_READ_AGAIN) {
+                    q->more = false;
                     break;
+                }
                 if (st == FEN_READ_MSG) {
                     handle_message(q, msg, len, now_ms, fn, ctx);
                     continue;
