@@ -24,6 +24,12 @@ $(GA_FAKE_DOM0): $(call obj_of,gui-agent-linux/tests/fake_dom0.c) $(LIB_fenestra
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,gui-agent-linux/tests/fake_dom0.c) $(LIB_fenestra) $(FEN_LIBS)
 TEST_PROGRAMS += $(GA_FAKE_DOM0)
+# An application's _NET_WM_STATE request (client message to the root).
+GA_NETWMSTATE := $(O)/tests/gui-agent-netwmstate
+$(GA_NETWMSTATE): $(call obj_of,gui-agent-linux/tests/net_wm_state.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,xcb)
+TEST_PROGRAMS += $(GA_NETWMSTATE)
 
 # Smoke test: Xvfb + gui-agent + xlogo/xterm + the fake dom0 (needs Xvfb).
 $(call test_script,gui-agent-linux/tests/smoke.sh,gui)

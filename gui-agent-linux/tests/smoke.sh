@@ -89,6 +89,25 @@ net_state_is_max() {
 }
 check "dom0's granted state is set on the guest window" wait_until 10 net_state_is_max
 
+# Override-redirect, transient-for, fullscreen at map, and a state request
+# by client message (what applications send to a window manager).
+spawn menu "$BIN/fen-testclient" --display "$GUEST" --override --pos 700,500 --size 60x40 --title menu
+check "override-redirect windows are created as such" \
+    wait_until 10 log_has dom0 '^CREATE 0x[0-9a-f]+ 700 500 60 40 or=1'
+mw=$(awk '/^CREATE/ && $3 == 700 && $4 == 500 { print $2; exit }' "$T/dom0.log")
+check "... and mapped as such" wait_until 10 log_has dom0 "^MAP $mw transient=0x0 or=1"
+spawn dialog "$BIN/fen-testclient" --display "$GUEST" --transient-for "$xw" --pos 100,500 --size 80x60 --title dialog
+check "transient-for names the parent window" \
+    wait_until 10 log_has dom0 "^MAP 0x[0-9a-f]+ transient=$xw or=0"
+dw=$(awk -v p="transient=$xw" '/^MAP/ && $3 == p { print $2; exit }' "$T/dom0.log")
+spawn fs "$BIN/fen-testclient" --display "$GUEST" --fullscreen --pos 300,600 --size 50x50 --title fs
+check "a window mapped fullscreen asks dom0 for it" \
+    wait_until 10 bash -c "w=\$(awk '/^TITLE/ && \$3 == \"fs\" { print \$2; exit }' '$T/dom0.log'); [ -n \"\$w\" ] && grep -q \"^FLAGS \$w set=0x1 unset=0x0\" '$T/dom0.log'"
+"$FENESTRA_BUILD/tests/gui-agent-netwmstate" "$GUEST" "$dw" add _NET_WM_STATE_DEMANDS_ATTENTION
+check "a _NET_WM_STATE client message is forwarded" wait_until 10 log_has dom0 "^FLAGS $dw set=0x2 unset=0x0"
+"$FENESTRA_BUILD/tests/gui-agent-netwmstate" "$GUEST" "$dw" toggle _NET_WM_STATE_DEMANDS_ATTENTION
+check "... and its toggle" wait_until 10 log_has dom0 "^FLAGS $dw set=0x0 unset=0x2"
+
 # The cursor follows the window under the pointer, by name.  Cursors carry a
 # name only when libXcursor loads them from a theme (else: dom0's default).
 if [ -e /usr/share/icons/Adwaita/cursors/xterm ]; then
