@@ -243,6 +243,61 @@ static void messages_are_refused_on_the_wrong_stream(void **state)
     REFUSED(fen_check_header((enum fen_stream)42, &h, 0, &test_err), FEN_E_TYPE, "invalid stream");
 }
 
+/* The stream/direction matrix, written out from proto.h's comments. */
+static void each_type_is_allowed_exactly_on_its_streams(void **state)
+{
+    enum { GG = 1, GD = 2, CG = 4, CD = 8, AG = 16, AD = 32 };
+    static const struct {
+        uint32_t type, window, length, on;
+    } spec[] = {
+        {FEN_MSG_HELLO, 0, 32, GG | GD | CG | CD | AG | AD},
+        {FEN_MSG_CREATE, 1, 24, GG},
+        {FEN_MSG_DESTROY, 1, 0, GG},
+        {FEN_MSG_MAP, 1, 8, GG},
+        {FEN_MSG_UNMAP, 1, 0, GG},
+        {FEN_MSG_CONFIGURE, 1, 20, GG | GD},
+        {FEN_MSG_DAMAGE, 1, 20, GG},
+        {FEN_MSG_WINDOW_DUMP, 1, 40, GG},
+        {FEN_MSG_TITLE, 1, 4, GG},
+        {FEN_MSG_WM_CLASS, 1, 128, GG},
+        {FEN_MSG_SIZE_HINTS, 1, 36, GG},
+        {FEN_MSG_WM_FLAGS, 1, 8, GG | GD},
+        {FEN_MSG_CURSOR, 1, 4, GG},
+        {FEN_MSG_POOL, 0, 8, GG},
+        {FEN_MSG_DUMP_ACK, 1, 4, GD},
+        {FEN_MSG_KEY, 1, 20, GD},
+        {FEN_MSG_BUTTON, 1, 20, GD},
+        {FEN_MSG_MOTION, 1, 16, GD},
+        {FEN_MSG_CROSSING, 1, 24, GD},
+        {FEN_MSG_FOCUS, 1, 12, GD},
+        {FEN_MSG_KEYMAP, 1, 32, GD},
+        {FEN_MSG_CLOSE, 1, 0, GD},
+        {FEN_MSG_CLIP_REQUEST, 0, 8, CD},
+        {FEN_MSG_CLIP_DATA, 0, 8, CG},
+        {FEN_MSG_CLIP_PASTE, 0, 8, CD},
+        {FEN_MSG_AUDIO_FORMAT, 0, 16, AG | AD},
+        {FEN_MSG_AUDIO_PCM, 0, 5, AG},
+        {FEN_MSG_AUDIO_CORK, 0, 4, AG},
+        {FEN_MSG_AUDIO_MIC_REQUEST, 0, 4, AG},
+        {FEN_MSG_AUDIO_MIC_PCM, 0, 5, AD},
+        {FEN_MSG_AUDIO_LATENCY, 0, 4, AG | AD},
+    };
+    assert_int_equal(sizeof spec / sizeof spec[0], NTYPES);
+    for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++)
+        for (int s = FEN_GUI_FROM_GUEST; s <= FEN_AUDIO_FROM_DOM0; s++) {
+            struct fen_hdr h = {spec[i].type, spec[i].window, spec[i].length};
+            enum fen_err rc = fen_check_header((enum fen_stream)s, &h, 0, &test_err);
+            if (spec[i].on & (1u << s)) {
+                if (rc != FEN_OK)
+                    print_error("%s on stream %d: %s\n", fen_msg_type_name(spec[i].type), s,
+                                test_err.reason);
+                assert_int_equal(rc, FEN_OK);
+            } else {
+                REFUSED(rc, FEN_E_TYPE, "not allowed on");
+            }
+        }
+}
+
 static void window_messages_need_a_window_id(void **state)
 {
     struct fen_msg_create c = {.rect = {0, 0, 10, 10}};
@@ -505,6 +560,7 @@ int main(void)
         cmocka_unit_test(guest_cannot_send_input_events),
         cmocka_unit_test(dom0_cannot_send_window_lifecycle),
         cmocka_unit_test(messages_are_refused_on_the_wrong_stream),
+        cmocka_unit_test(each_type_is_allowed_exactly_on_its_streams),
         cmocka_unit_test(window_messages_need_a_window_id),
         cmocka_unit_test(stream_level_messages_must_not_name_a_window),
         cmocka_unit_test(hello_is_accepted_on_every_stream_both_ways),
