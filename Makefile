@@ -107,6 +107,20 @@ $(O)/obj/%.o: %.c
 	$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c -o $@ $<
 
 # ---------------------------------------------------------------------------
+# libFuzzer targets: always clang, always ASan+UBSan, always under build/fuzz.
+# $(call fuzzer,NAME,SOURCES) -> build/fuzz/NAME, seed corpus in fuzz/corpus/NAME
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -D_GNU_SOURCE -DFEN_FUZZING=1 -Iprotocol/include
+define fuzzer_tpl
+build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
+	@mkdir -p $$(@D)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
+FUZZERS += build/fuzz/$(1)
+endef
+fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
+
+# ---------------------------------------------------------------------------
 # Components (protocol first: everything links libfenestra).
 include protocol/build.mk
 include $(filter-out protocol/build.mk,$(sort $(wildcard */build.mk)))
@@ -158,17 +172,3 @@ fuzz: $(DEPS_STAMP)
 
 clean:
 	rm -rf build demo.png
-
-# ---------------------------------------------------------------------------
-# libFuzzer targets: always clang, always ASan+UBSan, always under build/fuzz.
-# $(call fuzzer,NAME,SOURCES) -> build/fuzz/NAME, seed corpus in fuzz/corpus/NAME
-FUZZ_CC := clang
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -D_GNU_SOURCE -DFEN_FUZZING=1 -Iprotocol/include
-define fuzzer_tpl
-build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
-FUZZERS += build/fuzz/$(1)
-endef
-fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))

@@ -1,18 +1,5 @@
 # fuzz/: libFuzzer targets, and the validator unit tests (tests/unit/test_validate*.c,
 # test_sanitize.c) which live beside the other unit tests but are registered here.
-# The top-level Makefile defines the `fuzzer` template after it includes the
-# build.mk files, so a $(call fuzzer,...) here would expand to nothing.  Until
-# the definition moves up, define the identical template here (the later
-# definition in the Makefile replaces it with the same text).
-ifeq ($(origin fuzzer),undefined)
-define fuzzer_tpl
-build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
-FUZZERS += build/fuzz/$(1)
-endef
-fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
-endif
 
 VALIDATE_SRCS := protocol/src/validate.c protocol/src/validate_gui.c \
 	protocol/src/validate_stream.c protocol/src/utf8.c
