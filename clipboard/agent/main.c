@@ -35,6 +35,7 @@ struct agent {
     bool fetching;
     bool more; /* the last turn stopped at its bound: messages may be buffered */
     uint32_t request_id; /* of the fetch in progress */
+    uint32_t max_bytes;  /* dom0's limit for it */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -93,6 +94,13 @@ static void on_fetch_done(void *ctx, enum xsel_fetch_status status, const uint8_
     a->fetching = false;
     if (status == XSEL_FETCH_FAILED)
         return; /* dom0 times the request out and tells the user */
+    if (total > length && length <= a->max_bytes) {
+        /* Only when the limit is the protocol maximum: one byte more cannot
+         * be sent, and a cut text must never pass for the whole. */
+        fen_log(WARN, "clipboard holds more than the protocol maximum (%zu bytes); not sent",
+                total);
+        return;
+    }
     if (total > length)
         fen_log(INFO, "clipboard holds more than dom0's limit (%zu bytes); sending %zu so dom0 "
                       "refuses it", total, length);
@@ -140,6 +148,7 @@ static void handle_message(struct agent *a, const uint8_t *buf, size_t len, uint
             cap = FEN_MAX_CLIPBOARD_BYTES;
         a->fetching = true;
         a->request_id = m.u.clip_request.request_id;
+        a->max_bytes = m.u.clip_request.max_bytes;
         xsel_fetch(a->xsel, cap, now);
         break;
     }

@@ -219,3 +219,15 @@ void clipd_clear(struct clipd *d)
     clipd_report_event(d->report, false, "Clipboard cleared", "the global clipboard is empty",
                        "clear");
 }
+
+void clipd_check_copy(struct clipd *d)
+{
+    if (!d->copying || clipd_qube_copy_pending(d->copying))
+        return;
+    const char *name = clipd_qube_name(d->copying);
+    char summary[96], why[128];
+    d->copying = NULL;
+    snprintf(summary, sizeof summary, "Copy from %s failed", name);
+    snprintf(why, sizeof why, "the clipboard channel of qube %s closed before it answered", name);
+    audit_copy(d, name, true, "disconnected", 0, summary, why);
+}

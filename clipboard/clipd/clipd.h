@@ -55,6 +55,9 @@ int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why,
 int clipd_copy(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *why, size_t why_size);
 int clipd_paste(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *msg, size_t msg_size);
 void clipd_clear(struct clipd *d);
+/* After the qubes were serviced: report a copy whose qube's channel closed
+ * before it answered. */
+void clipd_check_copy(struct clipd *d);
 void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
                     const struct clip_reply *reply, const char *why);
 

@@ -206,6 +206,7 @@ static void run(struct clipd *d, int listen_fd)
         now = clipd_now_ms();
         for (size_t i = 0; i < n; i++)
             clipd_qube_service(d->qubes[i], pfds[1 + i].revents, now, clipd_on_reply, d);
+        clipd_check_copy(d);
         if (pfds[0].revents)
             serve_control(d, listen_fd);
     }

@@ -26,7 +26,7 @@ paste() { ctl paste "$1" @now >/dev/null; }
 
 start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
-mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F"
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
 # A stand-in notify-send records what the user would be shown; clipd only
 # notifies when a session bus is announced, so give it a (fake) address.
@@ -42,10 +42,11 @@ spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED"
     --late-ms 3000 --text "H-answer"
 spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
 spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
+spawn hostileK "$HOSTILE" --listen "local:$T/K" --hang-up --text "K-answer"
 check "clipd listens" wait_until 10 test -S "$S"
-for q in A B H G F; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+for q in A B H G F K; do ctl attach "$q" "local:$T/$q" >/dev/null; done
 check "clipd reaches every agent" wait_until 10 bash -c \
-    "for q in A B H; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
+    "for q in A B H K; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
 
 check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
 check "a malformed stream closes only that qube's channel" \
@@ -138,11 +139,21 @@ set_clip "$DA" "$T/restart"
 copy A
 check "copy from the restarted agent works" show_has "source=A bytes=13 "
 
+# --- K hangs up instead of answering: the copy fails, nothing stays stuck ----
+ctl copy K @now >/dev/null
+check "a copy whose qube hangs up is reported failed" \
+    wait_until 10 grep -q "copy source=K bytes=0 result=disconnected" "$AUDIT"
+check "no copy is left in progress" show_has "copying=-"
+check "clipd reconnects to K" wait_until 10 bash -c \
+    "[ \$(grep -c 'qube K: clipboard channel ready' '$T/clipd.log') -ge 2 ]"
+copy K
+check "K's next answer is accepted" show_has "source=K bytes=8 "
+
 # --- audit and isolation ------------------------------------------------------
 check "the audit log names copies and pastes" \
     grep -q "paste source=A target=B bytes=1048576 result=ok" "$AUDIT"
 check "the audit log never holds clipboard text" bash -c \
-    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' '$AUDIT' '$T/clipd.log'"
+    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' -e 'K-answer' '$AUDIT' '$T/clipd.log'"
 check "the user is told about a copy" grep -q "Copied from A|1048576 bytes" "$T/notes"
 check "the user is told about a paste" grep -q "Pasted into B|pasted 1048576 bytes from A into B" "$T/notes"
 check "the user is told why a copy was refused" grep -q "Copy from B refused|.*over this qube's limit" "$T/notes"

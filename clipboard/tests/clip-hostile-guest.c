@@ -6,6 +6,7 @@
  *   --text TEXT              what to answer requests with (default "hostile")
  *   --garbage                right after the handshake, send a malformed message
  *   --flood N                right after the handshake, send N unrequested replies
+ *   --hang-up                close the channel on the first request instead of answering
  * Logs what it does on stderr; runs until killed. */
 #include <getopt.h>
 #include <poll.h>
@@ -50,10 +51,10 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'}, {"unrequested", required_argument, NULL, 'u'},
         {"late-ms", required_argument, NULL, 'm'}, {"text", required_argument, NULL, 't'},
         {"garbage", no_argument, NULL, 'g'},      {"flood", required_argument, NULL, 'f'},
-        {NULL, 0, NULL, 0},
+        {"hang-up", no_argument, NULL, 'x'},      {NULL, 0, NULL, 0},
     };
     const char *spec = NULL, *unrequested = NULL, *text = "hostile";
-    int late_ms = 0, garbage = 0, flood = 0, c;
+    int late_ms = 0, garbage = 0, flood = 0, hang_up = 0, c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'l': spec = optarg; break;
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
         case 't': text = optarg; break;
         case 'g': garbage = 1; break;
         case 'f': flood = atoi(optarg); break;
+        case 'x': hang_up = 1; break;
         default: return 2;
         }
     }
@@ -112,6 +114,9 @@ int main(int argc, char **argv)
                             goto again;
                         fprintf(stderr, "hostile: sent garbage header\n");
                     }
+                } else if (m.type == FEN_MSG_CLIP_REQUEST && hang_up && requests++ == 0) {
+                    fprintf(stderr, "hostile: hanging up instead of answering\n");
+                    goto again;
                 } else if (m.type == FEN_MSG_CLIP_REQUEST) {
                     if (requests++ == 0 && late_ms > 0) {
                         fprintf(stderr, "hostile: sleeping %d ms before answering\n", late_ms);
