@@ -26,7 +26,7 @@ paste() { ctl paste "$1" @now >/dev/null; }
 
 start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
-mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K"
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K" "$T/S"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
 # A stand-in notify-send records what the user would be shown; clipd only
 # notifies when a session bus is announced, so give it a (fake) address.
@@ -43,10 +43,11 @@ spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED"
 spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
 spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
 spawn hostileK "$HOSTILE" --listen "local:$T/K" --hang-up --text "K-answer"
+spawn hostileS "$HOSTILE" --listen "local:$T/S" --stall
 check "clipd listens" wait_until 10 test -S "$S"
-for q in A B H G F K; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+for q in A B H G F K S; do ctl attach "$q" "local:$T/$q" >/dev/null; done
 check "clipd reaches every agent" wait_until 10 bash -c \
-    "for q in A B H K; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
+    "for q in A B H K S; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
 
 check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
 check "a malformed stream closes only that qube's channel" \
@@ -78,6 +79,21 @@ check "1 MiB paste into B" paste B
 check "1 MiB arrives in B intact" wait_until 20 clip_is "$DB" clipboard "$T/big"
 check "A's agent read the owner's INCR transfer" log_has agentA "reading CLIPBOARD by INCR"
 check "B's agent served xclip by INCR" log_has agentB "serving 1048576 bytes by INCR"
+
+# --- a target that never reads does not block clipd ---------------------------
+for i in 1 2 3; do
+    set_clip "$DA" "$T/big"
+    copy A
+    paste S
+done
+check "three 1 MiB pastes into a qube that never reads are queued or dropped" \
+    test "$(grep -c 'target=S bytes=1048576' "$AUDIT")" -eq 3
+check "clipd still answers at once" show_has "ok empty"
+printf 'still-flowing' >"$T/flow"
+set_clip "$DA" "$T/flow"
+copy A
+paste B
+check "A -> B still works while S is stalled" wait_until 10 clip_is "$DB" clipboard "$T/flow"
 
 # --- refusals leave the clipboard unchanged -----------------------------------
 printf 'keep-me' >"$T/keep"
@@ -153,7 +169,7 @@ check "K's next answer is accepted" show_has "source=K bytes=8 "
 check "the audit log names copies and pastes" \
     grep -q "paste source=A target=B bytes=1048576 result=ok" "$AUDIT"
 check "the audit log never holds clipboard text" bash -c \
-    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' -e 'K-answer' '$AUDIT' '$T/clipd.log'"
+    "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'EVIL' -e 'H-answer' -e 'K-answer' -e 'still-flowing' '$AUDIT' '$T/clipd.log'"
 check "the user is told about a copy" grep -q "Copied from A|1048576 bytes" "$T/notes"
 check "the user is told about a paste" grep -q "Pasted into B|pasted 1048576 bytes from A into B" "$T/notes"
 check "the user is told why a copy was refused" grep -q "Copy from B refused|.*over this qube's limit" "$T/notes"

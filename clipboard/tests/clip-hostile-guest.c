@@ -7,6 +7,7 @@
  *   --garbage                right after the handshake, send a malformed message
  *   --flood N                right after the handshake, send N unrequested replies
  *   --hang-up                close the channel on the first request instead of answering
+ *   --stall                  after the handshake, never read again
  * Logs what it does on stderr; runs until killed. */
 #include <getopt.h>
 #include <poll.h>
@@ -51,10 +52,11 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'}, {"unrequested", required_argument, NULL, 'u'},
         {"late-ms", required_argument, NULL, 'm'}, {"text", required_argument, NULL, 't'},
         {"garbage", no_argument, NULL, 'g'},      {"flood", required_argument, NULL, 'f'},
-        {"hang-up", no_argument, NULL, 'x'},      {NULL, 0, NULL, 0},
+        {"hang-up", no_argument, NULL, 'x'},      {"stall", no_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
     const char *spec = NULL, *unrequested = NULL, *text = "hostile";
-    int late_ms = 0, garbage = 0, flood = 0, hang_up = 0, c;
+    int late_ms = 0, garbage = 0, flood = 0, hang_up = 0, stall = 0, c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'l': spec = optarg; break;
@@ -64,6 +66,7 @@ int main(int argc, char **argv)
         case 'g': garbage = 1; break;
         case 'f': flood = atoi(optarg); break;
         case 'x': hang_up = 1; break;
+        case 's': stall = 1; break;
         default: return 2;
         }
     }
@@ -104,6 +107,11 @@ int main(int argc, char **argv)
                     goto again;
                 if (m.type == FEN_MSG_HELLO && !greeted) {
                     greeted = true;
+                    if (stall) {
+                        fprintf(stderr, "hostile: stalling (never reading again)\n");
+                        for (;;)
+                            pause();
+                    }
                     if (unrequested)
                         send_data(4242, unrequested);
                     for (int i = 0; i < flood; i++)
