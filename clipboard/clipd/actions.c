@@ -41,10 +41,13 @@ int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why,
 {
     struct clipd_qube *q = clipd_find_qube(d, qube);
     if (q) {
+        bool changed = strcmp(clipd_qube_spec(q), spec) != 0;
         if (clipd_qube_attach(q, spec) < 0) {
             snprintf(why, why_size, "bad channel spec '%.200s'", spec);
             return -1;
         }
+        if (changed)
+            clipd_state_save(d);
         return 0;
     }
     if (!spec_ok(spec)) {
@@ -61,6 +64,7 @@ int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why,
         return -1;
     }
     d->qubes[d->nqubes++] = q;
+    clipd_state_save(d);
     fen_log(INFO, "qube %s attached: clipboard channel %s, limit %u bytes", qube, spec,
             clipd_qube_limit(q));
     return 0;

@@ -24,6 +24,7 @@ struct clipd_limit {
 struct clipd_config {
     char socket_path[512];
     char audit_path[512];
+    char state_path[512]; /* the attached qubes (names and channel specs only) */
     const char *policy_path; /* NULL: allow every paste */
     uint32_t default_limit;
     struct clipd_limit limits[CLIPD_MAX_LIMITS];
@@ -49,6 +50,11 @@ struct clipd_qube *clipd_find_qube(struct clipd *d, const char *name);
 /* Control commands: handle one request line, write the reply (starting with
  * "ok" or "error: ") into reply. */
 void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_size);
+
+/* The attached qubes survive a clipd restart in cfg->state_path
+ * (state.c): "QUBE SPEC" lines, written atomically, mode 0600. */
+void clipd_state_load(struct clipd *d);
+void clipd_state_save(const struct clipd *d);
 
 /* Actions (actions.c). */
 int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why, size_t why_size);

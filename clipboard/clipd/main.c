@@ -43,7 +43,9 @@ static void usage(FILE *out)
             "  --limit QUBE=BYTES    largest copy accepted from QUBE (suffix K or M: KiB, MiB;\n"
             "                        at most 16M)\n"
             "  --default-limit BYTES for every other qube (default 64K)\n"
-            "  --timeout-ms MS       how long a qube has to answer a copy (default 5000)\n");
+            "  --timeout-ms MS       how long a qube has to answer a copy (default 5000)\n"
+            "  --state FILE          attached qubes, kept across restarts (names and channel\n"
+            "                        specs only); default $XDG_RUNTIME_DIR/fenestra/clipd-qubes\n");
 }
 
 static int parse_bytes(const char *s, uint32_t *out)
@@ -72,6 +74,7 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
         {"audit", required_argument, NULL, 'a'},      {"limit", required_argument, NULL, 'l'},
         {"default-limit", required_argument, NULL, 'd'},
         {"timeout-ms", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
+        {"state", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -88,6 +91,11 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
             if (snprintf(cfg->audit_path, sizeof cfg->audit_path, "%s", optarg) >=
                 (int)sizeof cfg->audit_path)
                 return fprintf(stderr, "clipd: --audit path too long\n"), -1;
+            break;
+        case 'S':
+            if (snprintf(cfg->state_path, sizeof cfg->state_path, "%s", optarg) >=
+                (int)sizeof cfg->state_path)
+                return fprintf(stderr, "clipd: --state path too long\n"), -1;
             break;
         case 'p':
             cfg->policy_path = optarg;
@@ -134,6 +142,9 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
     if (!cfg->audit_path[0] && fen_ctl_path(cfg->audit_path, sizeof cfg->audit_path,
                                             "clipd-audit.log") < 0)
         return fprintf(stderr, "clipd: no runtime dir for the audit log\n"), -1;
+    if (!cfg->state_path[0] && fen_ctl_path(cfg->state_path, sizeof cfg->state_path,
+                                            "clipd-qubes") < 0)
+        return fprintf(stderr, "clipd: no runtime dir for the state file\n"), -1;
     return 0;
 }
 
@@ -239,6 +250,7 @@ int main(int argc, char **argv)
         fen_log_errno(ERROR, "cannot listen on %s", cfg.socket_path);
         goto out;
     }
+    clipd_state_load(&d);
     fen_log(INFO, "listening on %s (default limit %u bytes, timeout %u ms)", cfg.socket_path,
             cfg.default_limit, cfg.timeout_ms);
     run(&d, listen_fd);

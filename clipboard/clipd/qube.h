@@ -27,6 +27,7 @@ struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_
 void clipd_qube_destroy(struct clipd_qube *q); /* accepts NULL */
 
 const char *clipd_qube_name(const struct clipd_qube *q);
+const char *clipd_qube_spec(const struct clipd_qube *q);
 uint32_t clipd_qube_limit(const struct clipd_qube *q);
 bool clipd_qube_ready(const struct clipd_qube *q); /* handshake done */
 bool clipd_qube_copy_pending(const struct clipd_qube *q);

@@ -178,4 +178,16 @@ check "dropped replies never pop up notifications" bash -c "! grep -q -e flood -
 check "notifications never carry clipboard text" bash -c \
     "! grep -q -e 'Hello from A' -e 'keep-me' -e 'text-of-B' -e 'H-answer' '$T/notes'"
 check "clipd is still running" kill -0 "$PID_clipd"
+
+# --- clipd restarts: it remembers the attached qubes (no guid needed) ---------
+stop clipd
+spawn clipd2 "$BIN/clipd" --socket "$S" --audit "$AUDIT" --limit A=2M
+check "a restarted clipd reconnects to the qubes it knew" \
+    wait_until 10 log_has clipd2 "qube A: clipboard channel ready"
+check "the state file holds names and specs only, mode 0600" bash -c \
+    "grep -qx 'A local:$T/A' '$T/run/fenestra/clipd-qubes' && [ \$(stat -c %a '$T/run/fenestra/clipd-qubes') = 600 ]"
+printf 'after-clipd-restart' >"$T/crestart"
+set_clip "$DA" "$T/crestart"
+copy A
+check "copy works after the clipd restart" show_has "source=A bytes=19 "
 finish
