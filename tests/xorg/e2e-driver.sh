@@ -50,8 +50,22 @@ check "dom0 follows the resize with the new pixels" \
 check "the old pixmap's pages are freed once dom0 acknowledged" \
     wait_until 5 env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels" pages-zero "${first:-0}" "${last:-0}"
 
-# The client redraws: zero copy means dom0 sees it with no new dump.
+# A burst of resizes (each a new pixmap, dump, ack, and freed pages): dom0
+# ends exact, and once the window is gone no page of the pool is left in use.
+for size in 250x180 90x60 400x300 321x123 64x64 333x222 150x260 280x200; do
+    DISPLAY=$G xdotool windowsize "$GWIN" "${size%x*}" "${size#*x}"
+done
+if wait_until 10 eval '[ "$(geometry "$W")" = "47 57 286 206" ] &&
+        "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-pattern 3 2>/dev/null'; then
+    ok "after a burst of resizes dom0 shows the final size exactly"
+else
+    not_ok "after a burst of resizes dom0 shows the final size exactly"
+    echo "# dom0 geometry: $(geometry "$W")"
+    "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-pattern 3 2>&1 | head -n 8 | sed 's/^/# /'
+fi
 stop client
+check "once the window is gone every pool page is free again (no leak)" \
+    wait_until 5 env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels" pages-zero 0 511
 spawn client2 "$BIN/fen-testclient" --display "$G" --size 120x90 --pos 300,300 --color 00ff00 \
     --title green
 if wait_dom0_win W2 work green; then
