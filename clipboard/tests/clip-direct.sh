@@ -65,10 +65,14 @@ check "paste into B is accepted" paste B
 check "B's CLIPBOARD is exactly A's text" wait_until 10 clip_is "$DB" clipboard "$T/t1"
 check "B's PRIMARY is exactly A's text" clip_is "$DB" primary "$T/t1"
 check "the clipboard is wiped after the paste" show_has "ok empty"
+if ctl paste B @now >/dev/null; then not_ok "a second paste gives nothing"; else ok "a second paste gives nothing"; fi
+check "B's clipboard is untouched by the refused paste" clip_is "$DB" clipboard "$T/t1"
+copy B
+check "B's agent answers a copy of its own paste from memory" show_has "source=B bytes=$(stat -c %s "$T/t1")"
+ctl clear >/dev/null
 printf 'B owns this' >"$T/bown"
 set_clip "$DB" "$T/bown"
-if ctl paste B @now >/dev/null; then not_ok "a second paste gives nothing"; else ok "a second paste gives nothing"; fi
-check "B keeps its own text after the refused paste" clip_is "$DB" clipboard "$T/bown"
+check "the agent keeps serving PRIMARY after an application took CLIPBOARD" clip_is "$DB" primary "$T/t1"
 
 # --- 1 MiB with INCR both ways (A's limit raised to 2 MiB) --------------------
 base64 -w 76 </dev/urandom | head -c 1048576 >"$T/big"
