@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xcb/xcb.h>
 
 #include "agent.h"
@@ -24,8 +25,34 @@
 
 static void conn_drop(struct agent *a, const char *why);
 
+/* local:DIR: create DIR (and missing parents, mode 0700) so the agent can
+ * be started before anything else prepared the directory. */
+static void ensure_local_dir(const char *spec)
+{
+    const char *dir;
+    const char *backend = fen_spec_backend(spec, &dir);
+    if (!backend || strcmp(backend, "local") != 0 || !*dir)
+        return;
+    char path[4096];
+    if (strlen(dir) >= sizeof path)
+        return;
+    strcpy(path, dir);
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(path, 0700) == 0)
+            fen_log(INFO, "created %s", path);
+        *p = saved;
+        if (!saved)
+            break;
+    }
+}
+
 int conn_start(struct agent *a)
 {
+    ensure_local_dir(a->spec);
     if (!a->reader)
         a->reader = fen_reader_create(FEN_GUI_FROM_DOM0, 0);
     if (!a->writer)

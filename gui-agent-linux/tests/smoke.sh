@@ -9,7 +9,7 @@ fen_test_init gui-agent-smoke
 FAKE=$FENESTRA_BUILD/tests/gui-agent-fake-dom0
 
 start_xvfb GUEST 1024x768x24 || { not_ok "guest Xvfb starts"; finish; exit; }
-mkdir -p "$T/ch"
+# (no mkdir: the agent creates its channel directory)
 spawn agent "$BIN/gui-agent" --qube work --listen "local:$T/ch" --display "$GUEST" --pool-mib 64
 spawn xlogo xlogo -display "$GUEST" -geometry 200x150+30+40
 
