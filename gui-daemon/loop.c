@@ -21,15 +21,20 @@ static void attach_clipd(struct guid *g)
     (void)guid_clipd_notify(g->cfg->clipd_socket, "attach", g->cfg->qube, g->cfg->spec);
 }
 
-/* Drain every queued dom0 event; false when the X connection died. */
-static bool drain_x(struct guid *g)
+/* Handle every dom0 event xcb has or can read now; returns how many, or -1
+ * when the X connection died.  Any xcb call that waits (a reply, a flush
+ * of a full buffer) may pull events into xcb's queue, where poll() on the
+ * fd cannot see them: so the loop only sleeps after a drain found none. */
+static int drain_x(struct guid *g)
 {
     xcb_generic_event_t *ev;
+    int n = 0;
     while ((ev = xcb_poll_for_event(g->xs->conn)) != NULL) {
         guid_xinput_handle(g->xin, ev);
         free(ev);
+        n++;
     }
-    return xcb_connection_has_error(g->xs->conn) == 0;
+    return xcb_connection_has_error(g->xs->conn) == 0 ? n : -1;
 }
 
 int guid_loop_run(struct guid *g)
@@ -37,10 +42,6 @@ int guid_loop_run(struct guid *g)
     uint64_t next_try = 0;
     attach_clipd(g);
     for (;;) {
-        if (!drain_x(g)) {
-            fen_log(ERROR, "lost the dom0 X server");
-            return -1;
-        }
         guid_conn_check_broken(g->conn);
         uint64_t now = guid_monotonic_ms();
         if (guid_conn_state(g->conn) == GUID_CONN_DOWN && now >= next_try) {
@@ -48,6 +49,13 @@ int guid_loop_run(struct guid *g)
             (void)guid_conn_try_connect(g->conn);
         }
         xcb_flush(g->xs->conn);
+        int handled = drain_x(g);
+        if (handled < 0) {
+            fen_log(ERROR, "lost the dom0 X server");
+            return -1;
+        }
+        if (handled > 0)
+            continue; /* flush what the handlers queued, drain again */
 
         struct pollfd p[4];
         p[0] = (struct pollfd){.fd = guid_xside_fd(g->xs), .events = POLLIN};

@@ -241,6 +241,7 @@ static void handle_client_message(struct guid_xinput *xi, xcb_client_message_eve
     if (w == NULL || ev->type != xi->xs->atom.wm_protocols || ev->format != 32 ||
         ev->data.data32[0] != xi->xs->atom.wm_delete_window)
         return;
+    fen_log(INFO, "close requested for window %u", w->id);
     send(xi, FEN_MSG_CLOSE, w->id, NULL, 0);
 }
 

@@ -276,7 +276,9 @@ int main(int argc, char **argv)
             ev.data.data32[0] = atom("WM_DELETE_WINDOW");
             ev.data.data32[1] = XCB_CURRENT_TIME;
             xcb_send_event(conn, 0, win, XCB_EVENT_MASK_NO_EVENT, (const char *)&ev);
-            xcb_flush(conn);
+            /* A round trip: the server has processed the event before we
+             * disconnect (a closing client's pending requests may be lost). */
+            free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
             break;
         }
         default:

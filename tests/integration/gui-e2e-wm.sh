@@ -65,7 +65,7 @@ check "the guest window is resized to the content area" \
 
 # A WM's close button (WM_DELETE_WINDOW on the dom0 window) reaches the
 # guest application, which closes its window.
-"$BIN/fen-xshot" --display "$DOM0" --window "$WF" --send-delete
+check "WM_DELETE_WINDOW sent to the dom0 window" "$BIN/fen-xshot" --display "$DOM0" --window "$WF" --send-delete
 check "close on the dom0 window reaches the guest application" \
     wait_until 5 grep -q '^close$' "$T/full.log"
 check "... and its dom0 window goes away" \
