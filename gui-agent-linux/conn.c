@@ -177,13 +177,20 @@ static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
     a->dom0_h = h->screen_h;
     fen_log(INFO, "dom0 connected: protocol %u.%u, dom0 screen %ux%u", FEN_PROTO_MAJOR, minor,
             h->screen_w, h->screen_h);
-    if (announce_pool(a, a->pool) < 0)
+    struct fen_chan *ch = a->chan;
+    if (announce_pool(a, a->pool) < 0) {
+        if (a->chan == ch)
+            conn_drop(a, "cannot announce the page pool");
         return;
+    }
 #ifdef FEN_HAVE_DRIVER_MODE
-    if (a->drv && announce_pool(a, drv_mode_pool(a->drv)) < 0)
+    if (a->drv && announce_pool(a, drv_mode_pool(a->drv)) < 0) {
+        if (a->chan == ch)
+            conn_drop(a, "cannot announce the driver's page pool");
         return;
+    }
 #endif
-    if (!a->chan)
+    if (a->chan != ch) /* a send failed and dropped the connection */
         return;
     a->ready = true;
     win_replay(a);
