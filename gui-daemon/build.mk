@@ -2,10 +2,16 @@
 # tests, the guest-side X test clients (tests/clients/) and the gui
 # integration tests (tests/integration/gui-*.sh).
 GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/label.c gui-daemon/hotkeys.c
+# Policy (issue 7): config file, monitors (RandR), fullscreen banner + exit
+# hotkey, run-time policy on the control socket.  policy/build.mk is
+# included after this file, so the library is named by its path here.
+GUID_POLICY_SRCS := gui-daemon/monitor.c gui-daemon/monitor_x.c gui-daemon/banner.c \
+	gui-daemon/fullscreen.c gui-daemon/config_load.c gui-daemon/ctl_policy.c
 GUID_SRCS := gui-daemon/main.c gui-daemon/loop.c gui-daemon/conn.c gui-daemon/xside.c \
-	gui-daemon/xinput.c gui-daemon/ctlsock.c $(GUID_CORE_SRCS)
-GUID_XCB := xcb xcb-shm xcb-icccm xcb-keysyms
-$(call program,guid,$(GUID_SRCS),$(LIB_fenestra),$(call pc_libs,$(GUID_XCB)) $(FEN_LIBS),$(call pc_cflags,$(GUID_XCB)))
+	gui-daemon/xinput.c gui-daemon/ctlsock.c $(GUID_CORE_SRCS) $(GUID_POLICY_SRCS)
+GUID_XCB := xcb xcb-shm xcb-icccm xcb-keysyms xcb-randr
+$(call program,guid,$(GUID_SRCS),$(LIB_fenestra) $(O)/lib/libfenpolicy.a,$(call pc_libs,$(GUID_XCB)) -linih $(FEN_LIBS),$(call pc_cflags,$(GUID_XCB)) -Ipolicy)
+$(call test_program,test_guid_monitor,gui-daemon/tests/test_monitor.c gui-daemon/monitor.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 
 # Unit tests: pure parsing and the window state driven through a recording
 # fake X side (no X server).

@@ -35,8 +35,10 @@ void guid_ctl_serve(struct guid *g)
                      w->rect.w, w->rect.h, w->mapped ? "mapped" : "unmapped", w->title);
             reply(fd, buf);
         }
+    } else if (strncmp(line, "policy", 6) == 0 && (line[6] == ' ' || line[6] == '\0')) {
+        guid_ctl_policy(g, fd, line);
     } else {
-        reply(fd, "error: unknown command (try: list)\n");
+        reply(fd, "error: unknown command (try: list, policy show, policy set KEY VALUE)\n");
     }
     close(fd);
 }

@@ -25,6 +25,15 @@ struct guid_config {
     const char *clipd_socket; /* resolved path */
     const char *ctl_socket;   /* resolved path */
     struct guid_hotkey copy_key, paste_key;
+    /* From the config file (policy/config.h) unless the command line says. */
+    const char *config_path;  /* NULL: the default path */
+    bool allow_fullscreen;
+    bool or_manage;
+    uint32_t max_windows;
+    uint64_t max_window_memory;
+    struct guid_hotkey fs_exit_key;
+    char fs_exit_text[48];
+    char label_buf[16];
 };
 
 struct guid {
@@ -33,6 +42,7 @@ struct guid {
     struct guid_wstate *ws;
     struct guid_conn *conn;
     struct guid_xinput *xin;
+    struct guid_fullscreen *fs;
     int ctl_fd;
     int sig_fd;
 };
@@ -42,5 +52,9 @@ int guid_loop_run(struct guid *g);
 
 /* Answer one pending control-socket client. */
 void guid_ctl_serve(struct guid *g);
+
+/* "policy show" / "policy set KEY VALUE" on the control socket (ctl_policy.c):
+ * writes the reply to fd. */
+void guid_ctl_policy(struct guid *g, int fd, const char *line);
 
 #endif

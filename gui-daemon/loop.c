@@ -9,6 +9,7 @@
 
 #include "conn.h"
 #include "fenestra/log.h"
+#include "fullscreen.h"
 #include "guid.h"
 #include "xinput.h"
 #include "xside.h"
@@ -67,7 +68,11 @@ int guid_loop_run(struct guid *g)
             p[3].events = guid_conn_events(g->conn);
         else
             timeout = (int)(next_try > now ? next_try - now : 0);
+        int banner = guid_fullscreen_timeout(g->xs->fs, now);
+        if (banner >= 0 && (timeout < 0 || banner < timeout))
+            timeout = banner;
         int r = poll(p, 4, timeout);
+        guid_fullscreen_tick(g->xs->fs, guid_monotonic_ms());
         if (r < 0) {
             if (errno == EINTR)
                 continue;

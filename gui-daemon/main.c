@@ -13,6 +13,8 @@
 #include "fenestra/ctl.h"
 #include "fenestra/log.h"
 #include "guid.h"
+#include "config_load.h"
+#include "fullscreen.h"
 #include "label.h"
 #include "xinput.h"
 #include "xside.h"
@@ -20,20 +22,24 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: guid --qube NAME --label COLOR --connect SPEC [options]\n"
+            "usage: guid --qube NAME --connect SPEC [--label COLOR] [options]\n"
             "\n"
             "Shows one qube's windows on the dom0 X server, each framed in the qube's\n"
             "label color and titled \"[NAME] title\".\n"
             "\n"
             "  --qube NAME            qube name (letters, digits, '-', '_', '.'; max 31)\n"
             "  --label COLOR          red, orange, yellow, green, gray, blue, purple, black\n"
-            "                         or #RRGGBB\n"
+            "                         or #RRGGBB (default: from the config file)\n"
+            "  --config PATH          dom0 config file (default $FENESTRA_CONFIG or\n"
+            "                         /etc/fenestra/fenestra.conf; a missing default file\n"
+            "                         means built-in defaults).  Options given here win\n"
+            "                         over the file.\n"
             "  --connect SPEC         the guest's gui channel: local:DIR or xen:DOMID\n"
-            "  --frame-width N        frame width in pixels, 1..32 (default 3)\n"
+            "  --frame-width N        frame width in pixels, 1..32 (default: config, 3)\n"
             "  --display DISPLAY      dom0 X display (default $DISPLAY)\n"
             "  --clipd-socket PATH    clipd control socket (default RUNTIME/clipd.sock)\n"
-            "  --copy-hotkey KEYS     default ctrl+shift+c\n"
-            "  --paste-hotkey KEYS    default ctrl+shift+v\n"
+            "  --copy-hotkey KEYS     default: config, ctrl+shift+c\n"
+            "  --paste-hotkey KEYS    default: config, ctrl+shift+v\n"
             "  --help                 this text\n"
             "\n"
             "RUNTIME is $XDG_RUNTIME_DIR/fenestra (or /tmp/fenestra-UID); guid listens on\n"
@@ -60,11 +66,11 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clip
         {"clipd-socket", required_argument, NULL, 's'},
         {"copy-hotkey", required_argument, NULL, 'C'},
         {"paste-hotkey", required_argument, NULL, 'V'},
+        {"config", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *copy = "ctrl+shift+c", *paste = "ctrl+shift+v";
-    cfg->frame_width = 3;
+    const char *copy = NULL, *paste = NULL;
     int o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
@@ -75,6 +81,7 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clip
         case 's': cfg->clipd_socket = optarg; break;
         case 'C': copy = optarg; break;
         case 'V': paste = optarg; break;
+        case 'F': cfg->config_path = optarg; break;
         case 'f': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -89,12 +96,35 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clip
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc || !cfg->qube || !cfg->label_text || !cfg->spec) {
+    if (optind != argc || !cfg->qube || !cfg->spec) {
         usage(stderr);
         return 2;
     }
     if (!qube_name_ok(cfg->qube)) {
         fprintf(stderr, "guid: bad qube name '%s'\n", cfg->qube);
+        return 2;
+    }
+    /* The config file: command-line options win over it. */
+    struct fen_qube_policy pol;
+    if (guid_config_load(cfg->config_path, cfg->qube, &pol) != 0)
+        return 2;
+    if (cfg->label_text == NULL) {
+        snprintf(cfg->label_buf, sizeof(cfg->label_buf), "%s", pol.label);
+        cfg->label_text = cfg->label_buf;
+    }
+    if (cfg->frame_width == 0)
+        cfg->frame_width = pol.frame_width;
+    if (copy == NULL)
+        copy = pol.copy_hotkey;
+    if (paste == NULL)
+        paste = pol.paste_hotkey;
+    cfg->allow_fullscreen = pol.allow_fullscreen;
+    cfg->or_manage = pol.override_redirect == FEN_OR_MANAGE;
+    cfg->max_windows = pol.max_windows;
+    cfg->max_window_memory = pol.max_window_memory;
+    snprintf(cfg->fs_exit_text, sizeof(cfg->fs_exit_text), "%s", pol.fullscreen_exit_hotkey);
+    if (guid_hotkey_parse(cfg->fs_exit_text, &cfg->fs_exit_key) != 0) {
+        fprintf(stderr, "guid: bad fullscreen_exit_hotkey '%s'\n", cfg->fs_exit_text);
         return 2;
     }
     if (guid_label_parse(cfg->label_text, &cfg->label_rgb) != 0) {
@@ -130,6 +160,14 @@ static void on_hotkey(void *ctx, const char *verb, uint64_t ms)
     (void)guid_clipd_notify(cfg->clipd_socket, verb, cfg->qube, arg);
 }
 
+static void on_fullscreen_exit(void *ctx)
+{
+    struct guid *g = ctx;
+    int n = guid_wstate_leave_fullscreen(g->ws);
+    if (n > 0)
+        fen_log(INFO, "%d window(s) left fullscreen (hotkey)", n);
+}
+
 static int make_sigfd(void)
 {
     sigset_t set;
@@ -158,6 +196,7 @@ int main(int argc, char **argv)
         .label_rgb = cfg.label_rgb,
         .frame = cfg.frame_width,
         .display = cfg.display,
+        .or_manage = cfg.or_manage,
     };
     rc = 1;
     g.sig_fd = make_sigfd();
@@ -179,6 +218,15 @@ int main(int argc, char **argv)
     g.ws = guid_wstate_create(cfg.qube, cfg.frame_width, &xops, &sops);
     if (g.ws == NULL)
         goto out;
+    struct guid_wpolicy wpol = {.allow_fullscreen = cfg.allow_fullscreen,
+                                .max_windows = cfg.max_windows,
+                                .max_memory = cfg.max_window_memory};
+    (void)guid_wstate_set_policy(g.ws, &wpol);
+    g.fs = guid_fullscreen_create(g.xs, &cfg.fs_exit_key, cfg.fs_exit_text);
+    if (g.fs == NULL)
+        goto out;
+    g.xs->fs = g.fs;
+    guid_fullscreen_set_exit(g.fs, on_fullscreen_exit, &g);
     guid_conn_set_wstate(g.conn, g.ws);
     g.xin = guid_xinput_create(g.xs, g.ws, &sops, &cfg.copy_key, &cfg.paste_key, on_hotkey, &cfg);
     if (g.xin == NULL)
@@ -191,13 +239,20 @@ int main(int argc, char **argv)
     }
     if (g.ctl_fd < 0)
         fen_log_errno(WARN, "no control socket (%s)", name);
-    fen_log(INFO, "qube %s (label %s), waiting for its agent at %s", cfg.qube, cfg.label_text,
-            cfg.spec);
+    fen_log(INFO,
+            "qube %s (label %s, frame %u, fullscreen %s, override-redirect %s, max %u windows, "
+            "%llu bytes), waiting for its agent at %s",
+            cfg.qube, cfg.label_text, cfg.frame_width, cfg.allow_fullscreen ? "allowed" : "framed",
+            cfg.or_manage ? "managed" : "allowed", cfg.max_windows,
+            (unsigned long long)cfg.max_window_memory, cfg.spec);
     rc = guid_loop_run(&g) == 0 ? 0 : 1;
 out:
     guid_conn_destroy(g.conn); /* resets the windows while wstate and X are alive */
     guid_xinput_destroy(g.xin);
     guid_wstate_destroy(g.ws);
+    if (g.xs != NULL)
+        g.xs->fs = NULL;
+    guid_fullscreen_destroy(g.fs);
     guid_xside_destroy(g.xs);
     if (g.ctl_fd >= 0) {
         close(g.ctl_fd);

@@ -16,6 +16,8 @@ struct guid_wstate {
     struct guid_sendops s;
     struct fen_mapper *mapper;
     uint32_t dump_kind;
+    struct guid_wpolicy policy;
+    uint64_t memory; /* sum of the windows' dump.bytes */
     size_t count;
     struct guid_win *wins[FEN_MAX_WINDOWS_PER_QUBE];
 };
@@ -43,11 +45,15 @@ struct guid_wstate *guid_wstate_create(const char *qube, uint32_t frame_width,
     ws->frame = frame_width;
     ws->x = *xops;
     ws->s = *sendops;
+    ws->policy = (struct guid_wpolicy){.allow_fullscreen = false,
+                                       .max_windows = FEN_MAX_WINDOWS_PER_QUBE,
+                                       .max_memory = UINT64_MAX};
     return ws;
 }
 
 static void win_free(struct guid_wstate *ws, struct guid_win *w)
 {
+    ws->memory -= w->dump.bytes;
     ws->x.win_destroy(ws->x.ctx, w);
     if (ws->mapper != NULL)
         fen_mapping_unmap(ws->mapper, w->dump.map);
@@ -120,7 +126,7 @@ struct guid_win *guid_wstate_find_xid(struct guid_wstate *ws, uint32_t xid)
 void guid_win_content_size(const struct guid_wstate *ws, const struct guid_win *w, uint32_t *cw,
                            uint32_t *ch)
 {
-    uint32_t f2 = 2 * ws->frame;
+    uint32_t f2 = 2 * guid_win_frame(w, ws->frame);
     *cw = w->outer.w > f2 ? w->outer.w - f2 : 0;
     *ch = w->outer.h > f2 ? w->outer.h - f2 : 0;
 }
@@ -160,7 +166,7 @@ int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
     if (memcmp(outer, &w->outer, sizeof(*outer)) == 0)
         return 0;
     w->outer = *outer;
-    if (w->override_redirect || outer->w <= 2 * ws->frame || outer->h <= 2 * ws->frame)
+    if (w->override_redirect || w->fs_exclusive || outer->w <= 2 * ws->frame || outer->h <= 2 * ws->frame)
         return 0;
     struct fen_rect content = {outer->x + (int32_t)ws->frame, outer->y + (int32_t)ws->frame,
                                outer->w - 2 * ws->frame, outer->h - 2 * ws->frame};
@@ -194,8 +200,10 @@ static enum fen_err handle_create(struct guid_wstate *ws, const struct fen_msg *
         return fail(err, FEN_E_RANGE, "CREATE: window id 0");
     if (guid_wstate_find(ws, msg->window) != NULL)
         return fail(err, FEN_E_STATE, "CREATE: window %u already exists", msg->window);
-    if (ws->count >= FEN_MAX_WINDOWS_PER_QUBE)
-        return fail(err, FEN_E_RANGE, "CREATE: more than %u windows", FEN_MAX_WINDOWS_PER_QUBE);
+    if (ws->count >= FEN_MAX_WINDOWS_PER_QUBE || ws->count >= ws->policy.max_windows)
+        return fail(err, FEN_E_RANGE, "CREATE: more than %u windows (max_windows)",
+                    ws->policy.max_windows < FEN_MAX_WINDOWS_PER_QUBE ? ws->policy.max_windows
+                                                                      : FEN_MAX_WINDOWS_PER_QUBE);
     if (c->parent != 0 && (c->parent == msg->window || guid_wstate_find(ws, c->parent) == NULL))
         return fail(err, FEN_E_STATE, "CREATE: window %u has unknown parent %u", msg->window,
                     c->parent);
@@ -260,6 +268,12 @@ static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
         return fail(err, FEN_E_STATE, "WINDOW_DUMP: no page mapper");
     if (d->kind != ws->dump_kind)
         return fail(err, FEN_E_STATE, "WINDOW_DUMP: kind %u not used by this backend", d->kind);
+    uint64_t bytes = (uint64_t)d->num_refs * FEN_PAGE_SIZE;
+    if (ws->memory - w->dump.bytes + bytes > ws->policy.max_memory)
+        return fail(err, FEN_E_RANGE,
+                    "WINDOW_DUMP: window %u would take the qube's mapped pixels past "
+                    "max_window_memory (%llu bytes)",
+                    w->id, (unsigned long long)ws->policy.max_memory);
     err->code = FEN_OK;
     struct fen_mapping *map = fen_mapper_map(ws->mapper, d->pool_id, msg->u.dump.refs,
                                              d->num_refs, err);
@@ -270,13 +284,15 @@ static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
     }
     struct guid_dump nd = {.valid = true, .width = d->width, .height = d->height,
                            .stride = d->stride, .offset = d->offset, .format = d->format,
-                           .serial = d->serial, .pool_id = d->pool_id, .map = map};
+                           .serial = d->serial, .pool_id = d->pool_id, .bytes = bytes,
+                           .map = map};
     if (ws->x.win_set_dump(ws->x.ctx, w, &nd) != 0) {
         fen_mapping_unmap(ws->mapper, map);
         return fail(err, FEN_E_STATE, "WINDOW_DUMP: dom0 X server refused the pixels of %u",
                     w->id);
     }
     struct fen_mapping *old = w->dump.map;
+    ws->memory = ws->memory - w->dump.bytes + bytes;
     w->dump = nd;
     fen_mapping_unmap(ws->mapper, old);
     struct fen_rect all = {0, 0, nd.width, nd.height};
@@ -287,39 +303,80 @@ static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
     return FEN_OK;
 }
 
+/* The monitor w is on (root coordinates). */
+static struct fen_rect monitor_of(struct guid_wstate *ws, const struct guid_win *w)
+{
+    struct fen_rect mon = {0, 0, 0, 0};
+    if (ws->x.monitor_of != NULL) {
+        ws->x.monitor_of(ws->x.ctx, &w->outer, &mon);
+    } else {
+        ws->x.screen_size(ws->x.ctx, &mon.w, &mon.h);
+    }
+    return mon;
+}
+
+/* Enter fullscreen: covering the monitor when the policy allows it (and the
+ * user has not left it with the hotkey), else maximized inside the frame.
+ * false when the monitor is too small to grant anything. */
+static bool enter_fullscreen(struct guid_wstate *ws, struct guid_win *w)
+{
+    struct fen_rect mon = monitor_of(ws, w);
+    bool exclusive = ws->policy.allow_fullscreen && !w->fs_user_exited;
+    uint32_t f = ws->frame;
+    if (mon.w <= 2 * f || mon.h <= 2 * f || mon.w > FEN_MAX_WINDOW_WIDTH ||
+        mon.h > FEN_MAX_WINDOW_HEIGHT)
+        return false;
+    w->saved_rect = w->rect;
+    if (exclusive)
+        w->rect = mon;
+    else
+        w->rect = (struct fen_rect){mon.x + (int32_t)f, mon.y + (int32_t)f, mon.w - 2 * f,
+                                    mon.h - 2 * f};
+    w->fs_exclusive = exclusive;
+    w->wm_flags |= FEN_WMFLAG_FULLSCREEN;
+    return true;
+}
+
+static void leave_fullscreen(struct guid_win *w)
+{
+    w->rect = w->saved_rect;
+    w->fs_exclusive = false;
+    w->wm_flags &= ~FEN_WMFLAG_FULLSCREEN;
+}
+
+/* Apply a geometry change of w to X (and the banner) and tell the guest. */
+static int apply_fullscreen(struct guid_wstate *ws, struct guid_win *w, bool was_exclusive)
+{
+    ws->x.win_geometry(ws->x.ctx, w);
+    if (was_exclusive != w->fs_exclusive && ws->x.fullscreen_changed != NULL)
+        ws->x.fullscreen_changed(ws->x.ctx, w);
+    return send_configure(ws, w);
+}
+
 static enum fen_err handle_wm_flags(struct guid_wstate *ws, struct guid_win *w,
                                     const struct fen_msg *msg, struct fen_error *err)
 {
     uint32_t set = msg->u.wm_flags.set, unset = msg->u.wm_flags.unset;
     struct fen_msg_wm_flags granted = {0, 0};
-    bool geometry = false;
+    bool geometry = false, was_exclusive = w->fs_exclusive;
+    /* A fullscreen request never shows unframed pixels unless the policy
+     * allows it for this qube; either way the guest is told it is
+     * fullscreen, so applications behave. */
     if ((set & FEN_WMFLAG_FULLSCREEN) && !(w->wm_flags & FEN_WMFLAG_FULLSCREEN)) {
-        /* Policy for now: a fullscreen request becomes a maximized framed
-         * window; the guest is told it is fullscreen. */
-        uint32_t sw = 0, sh = 0;
-        ws->x.screen_size(ws->x.ctx, &sw, &sh);
-        if (sw > 2 * ws->frame && sh > 2 * ws->frame) {
-            w->saved_rect = w->rect;
-            w->rect = (struct fen_rect){(int32_t)ws->frame, (int32_t)ws->frame,
-                                        sw - 2 * ws->frame, sh - 2 * ws->frame};
-            w->wm_flags |= FEN_WMFLAG_FULLSCREEN;
+        if (enter_fullscreen(ws, w)) {
             granted.set |= FEN_WMFLAG_FULLSCREEN;
             geometry = true;
         }
     } else if ((unset & FEN_WMFLAG_FULLSCREEN) && (w->wm_flags & FEN_WMFLAG_FULLSCREEN)) {
-        w->rect = w->saved_rect;
-        w->wm_flags &= ~FEN_WMFLAG_FULLSCREEN;
+        leave_fullscreen(w);
         granted.unset |= FEN_WMFLAG_FULLSCREEN;
         geometry = true;
     }
     uint32_t other = FEN_WMFLAG_ALL & ~FEN_WMFLAG_FULLSCREEN;
     uint32_t before = w->wm_flags;
     w->wm_flags = (w->wm_flags | (set & other)) & ~(unset & other);
-    if (geometry) {
-        ws->x.win_geometry(ws->x.ctx, w);
-        if (send_configure(ws, w) != 0)
-            return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send CONFIGURE");
-    }
+    if (geometry && apply_fullscreen(ws, w, was_exclusive) != 0)
+        return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send CONFIGURE");
     if (before != w->wm_flags)
         ws->x.win_wm_flags(ws->x.ctx, w);
     if ((granted.set | granted.unset) != 0 &&
@@ -327,6 +384,54 @@ static enum fen_err handle_wm_flags(struct guid_wstate *ws, struct guid_win *w,
         return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send WM_FLAGS");
     return FEN_OK;
 }
+
+/* dom0 takes fullscreen away from w (hotkey or policy change). */
+static int revoke_fullscreen(struct guid_wstate *ws, struct guid_win *w, bool by_user)
+{
+    uint32_t before = w->wm_flags;
+    leave_fullscreen(w);
+    if (by_user)
+        w->fs_user_exited = true;
+    if (apply_fullscreen(ws, w, true) != 0)
+        return -1;
+    if (before != w->wm_flags)
+        ws->x.win_wm_flags(ws->x.ctx, w);
+    struct fen_msg_wm_flags g = {0, FEN_WMFLAG_FULLSCREEN};
+    return send_msg(ws, FEN_MSG_WM_FLAGS, w->id, &g, sizeof(g));
+}
+
+int guid_wstate_leave_fullscreen(struct guid_wstate *ws)
+{
+    int n = 0, rc = 0;
+    for (size_t i = 0; i < ws->count; i++) {
+        if (!ws->wins[i]->fs_exclusive)
+            continue;
+        n++;
+        if (revoke_fullscreen(ws, ws->wins[i], true) != 0)
+            rc = -1;
+    }
+    return rc < 0 ? -1 : n;
+}
+
+int guid_wstate_set_policy(struct guid_wstate *ws, const struct guid_wpolicy *p)
+{
+    ws->policy = *p;
+    if (ws->policy.max_windows == 0 || ws->policy.max_windows > FEN_MAX_WINDOWS_PER_QUBE)
+        ws->policy.max_windows = FEN_MAX_WINDOWS_PER_QUBE;
+    int rc = 0;
+    if (!p->allow_fullscreen)
+        for (size_t i = 0; i < ws->count; i++)
+            if (ws->wins[i]->fs_exclusive && revoke_fullscreen(ws, ws->wins[i], false) != 0)
+                rc = -1;
+    return rc;
+}
+
+const struct guid_wpolicy *guid_wstate_policy(const struct guid_wstate *ws)
+{
+    return &ws->policy;
+}
+
+uint64_t guid_wstate_memory(const struct guid_wstate *ws) { return ws->memory; }
 
 static enum fen_err handle_pool(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
                                 struct fen_error *err)
@@ -388,6 +493,13 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
         }
         return FEN_OK;
     case FEN_MSG_CONFIGURE:
+        if (w->fs_exclusive) {
+            /* Covering the monitor is dom0's grant: the guest cannot move
+             * or resize an unframed window; it is told where it is. */
+            if (send_configure(ws, w) != 0)
+                return fail(err, FEN_E_STATE, "CONFIGURE: cannot send CONFIGURE");
+            return FEN_OK;
+        }
         w->rect = msg->u.configure.rect;
         w->override_redirect = msg->u.configure.override_redirect != 0;
         ws->x.win_geometry(ws->x.ctx, w);

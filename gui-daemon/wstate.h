@@ -20,6 +20,7 @@
 struct guid_dump {
     bool valid;
     uint32_t width, height, stride, offset, format, serial, pool_id;
+    uint64_t bytes;          /* mapped guest memory, counted against the qube's limit */
     struct fen_mapping *map; /* owned by the window; unmapped on replace/destroy */
 };
 
@@ -37,6 +38,11 @@ struct guid_win {
     struct fen_msg_size_hints hints;
     uint32_t wm_flags;      /* flags dom0 granted (FEN_WMFLAG_*) */
     struct fen_rect saved_rect; /* rect before a fullscreen request */
+    /* Fullscreen granted by policy (allow_fullscreen): the window covers its
+     * monitor with no frame, above everything; dom0 shows a banner. */
+    bool fs_exclusive;
+    bool fs_user_exited; /* the user left fullscreen with the dom0 hotkey:
+                            later requests get the framed, maximized kind */
     uint32_t cursor;        /* glyph or FEN_CURSOR_DEFAULT */
     struct guid_dump dump;
     /* Set by the X side: the dom0 window and the outer (framed) geometry it
@@ -69,6 +75,25 @@ struct guid_xops {
      * visible content area) from w->dump into the content area. */
     void (*win_paint)(void *ctx, struct guid_win *w, const struct fen_rect *r);
     void (*screen_size)(void *ctx, uint32_t *w, uint32_t *h);
+    /* Optional (NULL: the whole screen): the monitor the outer rect `r` is
+     * on, in root coordinates. */
+    void (*monitor_of)(void *ctx, const struct fen_rect *r, struct fen_rect *mon);
+    /* Optional: w->fs_exclusive changed (raise + banner, or hide it). */
+    void (*fullscreen_changed)(void *ctx, struct guid_win *w);
+};
+
+/* The frame dom0 draws around w: none while it is fullscreen by policy. */
+static inline uint32_t guid_win_frame(const struct guid_win *w, uint32_t frame)
+{
+    return w->fs_exclusive ? 0 : frame;
+}
+
+/* Per-qube policy the window state enforces (from the config file; guictl
+ * may change allow_fullscreen at run time). */
+struct guid_wpolicy {
+    bool allow_fullscreen;
+    uint32_t max_windows;  /* 1..FEN_MAX_WINDOWS_PER_QUBE */
+    uint64_t max_memory;   /* bytes of guest pages mapped for all windows */
 };
 
 struct guid_sendops {
@@ -98,6 +123,19 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
 
 /* The guest is gone: destroy every window (and its mapping). */
 void guid_wstate_reset(struct guid_wstate *ws);
+
+/* Replace the policy.  Revoking allow_fullscreen turns fullscreen windows
+ * into framed, maximized ones.  0, or -1 when telling the guest failed. */
+int guid_wstate_set_policy(struct guid_wstate *ws, const struct guid_wpolicy *p);
+const struct guid_wpolicy *guid_wstate_policy(const struct guid_wstate *ws);
+
+/* The dom0 fullscreen-exit hotkey: every policy-fullscreen window leaves
+ * fullscreen (back to its earlier geometry, framed); the guest is told.
+ * Returns how many windows left, or -1 when telling the guest failed. */
+int guid_wstate_leave_fullscreen(struct guid_wstate *ws);
+
+/* Bytes of guest memory currently mapped for this qube's windows. */
+uint64_t guid_wstate_memory(const struct guid_wstate *ws);
 
 size_t guid_wstate_count(const struct guid_wstate *ws);
 struct guid_win *guid_wstate_at(struct guid_wstate *ws, size_t i);

@@ -6,6 +6,7 @@
 #include <xcb/xcb_keysyms.h>
 
 #include "fenestra/log.h"
+#include "fullscreen.h"
 
 /* X11 modifiers + Button1..5; the XKB group bits (13-14) are not part of
  * the wire format (the guest has its own keyboard group). */
@@ -66,7 +67,10 @@ static struct guid_win *win_of(struct guid_xinput *xi, xcb_window_t id)
     return guid_wstate_find_xid(xi->ws, id);
 }
 
-static int32_t to_content(struct guid_xinput *xi, int32_t x) { return x - (int32_t)xi->xs->cfg.frame; }
+static int32_t to_content(struct guid_xinput *xi, const struct guid_win *w, int32_t x)
+{
+    return x - (int32_t)guid_win_frame(w, xi->xs->cfg.frame);
+}
 
 static bool key_swallowed(struct guid_xinput *xi, uint8_t code)
 {
@@ -105,8 +109,8 @@ static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool p
     }
     struct fen_msg_key k = {
         .type = press ? FEN_KEY_PRESS : FEN_KEY_RELEASE,
-        .x = to_content(xi, ev->event_x),
-        .y = to_content(xi, ev->event_y),
+        .x = to_content(xi, w, ev->event_x),
+        .y = to_content(xi, w, ev->event_y),
         .state = ev->state & GUID_STATE_MASK,
         .keycode = ev->detail,
     };
@@ -120,8 +124,8 @@ static void handle_button(struct guid_xinput *xi, xcb_button_press_event_t *ev, 
         return;
     struct fen_msg_button b = {
         .type = press ? FEN_BUTTON_PRESS : FEN_BUTTON_RELEASE,
-        .x = to_content(xi, ev->event_x),
-        .y = to_content(xi, ev->event_y),
+        .x = to_content(xi, w, ev->event_x),
+        .y = to_content(xi, w, ev->event_y),
         .state = ev->state & GUID_STATE_MASK,
         .button = ev->detail,
     };
@@ -134,8 +138,8 @@ static void handle_motion(struct guid_xinput *xi, xcb_motion_notify_event_t *ev)
     if (w == NULL)
         return;
     struct fen_msg_motion m = {
-        .x = to_content(xi, ev->event_x),
-        .y = to_content(xi, ev->event_y),
+        .x = to_content(xi, w, ev->event_x),
+        .y = to_content(xi, w, ev->event_y),
         .state = ev->state & GUID_STATE_MASK,
         .is_hint = ev->detail ? 1u : 0u,
     };
@@ -149,8 +153,8 @@ static void handle_crossing(struct guid_xinput *xi, xcb_enter_notify_event_t *ev
         return;
     struct fen_msg_crossing c = {
         .type = enter ? FEN_CROSS_ENTER : FEN_CROSS_LEAVE,
-        .x = to_content(xi, ev->event_x),
-        .y = to_content(xi, ev->event_y),
+        .x = to_content(xi, w, ev->event_x),
+        .y = to_content(xi, w, ev->event_y),
         .state = ev->state & GUID_STATE_MASK,
         .mode = ev->mode <= 2 ? ev->mode : 0,
         .detail = ev->detail,
@@ -190,7 +194,7 @@ static void handle_expose(struct guid_xinput *xi, xcb_expose_event_t *ev)
     if (w == NULL)
         return;
     guid_xside_paint_frame(xi->xs, w);
-    int32_t f = (int32_t)xi->xs->cfg.frame;
+    int32_t f = (int32_t)guid_win_frame(w, xi->xs->cfg.frame);
     struct fen_rect r = {ev->x - f, ev->y - f, ev->width, ev->height};
     if (r.x < 0) {
         if ((int64_t)r.w <= -(int64_t)r.x)
@@ -255,6 +259,8 @@ static void handle_reparent(struct guid_xinput *xi, xcb_reparent_notify_event_t 
 void guid_xinput_handle(struct guid_xinput *xi, xcb_generic_event_t *ev)
 {
     uint8_t type = ev->response_type & 0x7f;
+    if (guid_fullscreen_handle_event(xi->xs->fs, ev))
+        return; /* the fullscreen exit hotkey or the banner */
     switch (type) {
     case 0: {
         xcb_generic_error_t *e = (xcb_generic_error_t *)ev;

@@ -13,6 +13,7 @@
 #include <xcb/xcb_icccm.h>
 
 #include "fenestra/log.h"
+#include "fullscreen.h"
 
 #define XS(ctx) ((struct guid_xside *)(ctx))
 #define XW(w) ((struct guid_xwin *)(w)->xpriv)
@@ -104,6 +105,7 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     xcb_create_gc(c, xs->put_gc, xs->screen->root, XCB_GC_GRAPHICS_EXPOSURES, ge);
     xs->cursor_font = xcb_generate_id(c);
     xcb_open_font(c, xs->cursor_font, 6, "cursor");
+    guid_monitors_query(c, xs->screen, &xs->monitors);
     xcb_flush(c);
     return xs;
 }
@@ -137,33 +139,37 @@ static void screen_size(void *ctx, uint32_t *w, uint32_t *h)
     *h = XS(ctx)->screen->height_in_pixels;
 }
 
+/* The monitor the outer rect r is on (wstate's monitor_of); the monitor
+ * list is refreshed first, as a fullscreen request is when it matters. */
+static void monitor_of(void *ctx, const struct fen_rect *r, struct fen_rect *mon)
+{
+    struct guid_xside *xs = XS(ctx);
+    guid_monitors_query(xs->conn, xs->screen, &xs->monitors);
+    *mon = xs->monitors.m[guid_monitor_pick(&xs->monitors, r)];
+}
+
 /* The dom0 (outer, framed) geometry for w: the content sits at the guest
- * coordinates, the frame around it; a window larger than the screen is
- * shrunk to it (showing the content's top-left part), and every window is
- * kept on screen so its frame is always visible. */
+ * coordinates, the frame around it; the whole frame is kept on the monitor
+ * the window is on (a window larger than it is shrunk to it, showing the
+ * content's top-left part).  A policy-fullscreen window is its monitor. */
 static struct fen_rect outer_for(struct guid_xside *xs, const struct guid_win *w)
 {
-    int64_t f = xs->cfg.frame;
-    int64_t sw = xs->screen->width_in_pixels, sh = xs->screen->height_in_pixels;
+    int64_t f = guid_win_frame(w, xs->cfg.frame);
     int64_t ow = (int64_t)w->rect.w + 2 * f, oh = (int64_t)w->rect.h + 2 * f;
     int64_t ox = (int64_t)w->rect.x - f, oy = (int64_t)w->rect.y - f;
-    if (ow > sw)
-        ow = sw;
-    if (oh > sh)
-        oh = sh;
-    if (ox + ow > sw)
-        ox = sw - ow;
-    if (oy + oh > sh)
-        oy = sh - oh;
-    if (ox < 0)
-        ox = 0;
-    if (oy < 0)
-        oy = 0;
-    if (ow < 1)
-        ow = 1;
-    if (oh < 1)
-        oh = 1;
-    return (struct fen_rect){(int32_t)ox, (int32_t)oy, (uint32_t)ow, (uint32_t)oh};
+    if (ow > UINT32_MAX)
+        ow = UINT32_MAX;
+    if (oh > UINT32_MAX)
+        oh = UINT32_MAX;
+    struct fen_rect want = {(int32_t)ox, (int32_t)oy, (uint32_t)ow, (uint32_t)oh};
+    const struct fen_rect *mon = &xs->monitors.m[guid_monitor_pick(&xs->monitors, &want)];
+    return guid_monitor_clamp(mon, &want);
+}
+
+/* What the dom0 window's override-redirect attribute should be. */
+static bool want_or(const struct guid_xside *xs, const struct guid_win *w)
+{
+    return w->fs_exclusive || (w->override_redirect && !xs->cfg.or_manage);
 }
 
 static void set_utf8(struct guid_xside *xs, xcb_window_t win, xcb_atom_t prop, const char *s)
@@ -176,7 +182,7 @@ static void set_normal_hints(struct guid_xside *xs, struct guid_win *w)
 {
     xcb_size_hints_t h;
     memset(&h, 0, sizeof(h));
-    uint32_t f2 = 2 * xs->cfg.frame;
+    uint32_t f2 = 2 * guid_win_frame(w, xs->cfg.frame);
     xcb_icccm_size_hints_set_position(&h, 0, w->outer.x, w->outer.y);
     xcb_icccm_size_hints_set_size(&h, 0, (int32_t)w->outer.w, (int32_t)w->outer.h);
     if (w->has_hints) {
@@ -243,13 +249,13 @@ static int win_create(void *ctx, struct guid_win *w)
         return -1;
     w->outer = outer_for(xs, w);
     xw->id = xcb_generate_id(c);
-    xw->override_redirect = w->override_redirect;
+    xw->override_redirect = want_or(xs, w);
     xw->width = w->outer.w;
     xw->height = w->outer.h;
     uint32_t mask = XCB_CW_BACK_PIXEL | XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK;
     uint32_t values[] = {
         xs->screen->black_pixel,
-        w->override_redirect ? 1u : 0u,
+        xw->override_redirect ? 1u : 0u,
         XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_KEY_RELEASE |
             XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_BUTTON_RELEASE |
             XCB_EVENT_MASK_POINTER_MOTION | XCB_EVENT_MASK_ENTER_WINDOW |
@@ -312,6 +318,7 @@ static void win_destroy(void *ctx, struct guid_win *w)
     struct guid_xwin *xw = XW(w);
     if (xw == NULL)
         return;
+    guid_fullscreen_forget(xs->fs, xw->id);
     seg_release(xs, xw->pool_seg);
     own_release(xs, xw);
     xcb_destroy_window(xs->conn, xw->id);
@@ -323,6 +330,7 @@ static void win_destroy(void *ctx, struct guid_win *w)
 static void win_map(void *ctx, struct guid_win *w)
 {
     xcb_map_window(XS(ctx)->conn, XW(w)->id);
+    guid_fullscreen_restack(XS(ctx)->fs); /* nothing a guest maps covers the banner */
 }
 
 static void win_unmap(void *ctx, struct guid_win *w)
@@ -334,11 +342,11 @@ static void win_geometry(void *ctx, struct guid_win *w)
 {
     struct guid_xside *xs = XS(ctx);
     struct guid_xwin *xw = XW(w);
-    if (xw->override_redirect != w->override_redirect) {
+    if (xw->override_redirect != want_or(xs, w)) {
         /* Only takes effect for the WM on the next map. */
-        uint32_t v = w->override_redirect ? 1u : 0u;
+        xw->override_redirect = want_or(xs, w);
+        uint32_t v = xw->override_redirect ? 1u : 0u;
         xcb_change_window_attributes(xs->conn, xw->id, XCB_CW_OVERRIDE_REDIRECT, &v);
-        xw->override_redirect = w->override_redirect;
         if (w->mapped) {
             xcb_unmap_window(xs->conn, xw->id);
             xcb_map_window(xs->conn, xw->id);
@@ -521,7 +529,7 @@ static void win_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
     } else {
         return;
     }
-    int16_t f = (int16_t)xs->cfg.frame;
+    int16_t f = (int16_t)guid_win_frame(w, xs->cfg.frame);
     xcb_shm_put_image(xs->conn, xw->id, xs->put_gc, (uint16_t)(d->stride / 4),
                       (uint16_t)d->height, (uint16_t)r->x, (uint16_t)r->y, (uint16_t)r->w,
                       (uint16_t)r->h, (int16_t)(f + r->x), (int16_t)(f + r->y), 24,
@@ -531,7 +539,7 @@ static void win_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
 void guid_xside_paint_frame(struct guid_xside *xs, struct guid_win *w)
 {
     struct guid_xwin *xw = XW(w);
-    uint32_t f = xs->cfg.frame, ow = xw->width, oh = xw->height;
+    uint32_t f = guid_win_frame(w, xs->cfg.frame), ow = xw->width, oh = xw->height;
     if (f == 0 || ow == 0 || oh == 0)
         return;
     if (2 * f >= ow || 2 * f >= oh) {
@@ -566,5 +574,7 @@ void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops)
         .win_set_dump = win_set_dump,
         .win_paint = win_paint,
         .screen_size = screen_size,
+        .monitor_of = monitor_of,
+        .fullscreen_changed = guid_fullscreen_changed,
     };
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <xcb/xcb.h>
 
+#include "monitor.h"
 #include "wstate.h"
 
 struct guid_xside_config {
@@ -18,6 +19,7 @@ struct guid_xside_config {
     uint32_t label_rgb;
     uint32_t frame;
     const char *display; /* NULL: $DISPLAY */
+    bool or_manage;      /* override_redirect = manage: no guest window bypasses the WM */
 };
 
 /* A shared-memory segment known to the dom0 X server: one per guest pool
@@ -58,6 +60,8 @@ struct guid_xside {
             net_wm_state_max_horz;
     } atom;
     struct guid_xseg *segs[GUID_XSEG_MAX];
+    struct guid_monitors monitors; /* queried at start and on each fullscreen request */
+    struct guid_fullscreen *fs;    /* banner + exit hotkey (fullscreen.c); may be NULL */
 };
 
 /* Connect to the dom0 X server and check what guid needs (depth-24 root in

@@ -1,0 +1,186 @@
+/* Policy fullscreen: raise/focus, banner, exit hotkey (see fullscreen.h). */
+#include "fullscreen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <xcb/xcb_keysyms.h>
+
+#include "banner.h"
+#include "fenestra/log.h"
+#include "xside.h"
+
+#define MAX_EXCLUSIVE 16
+
+struct guid_fullscreen {
+    struct guid_xside *xs;
+    struct guid_banner *banner;
+    struct guid_hotkey exit_key;
+    xcb_key_symbols_t *syms;
+    guid_fullscreen_exit_fn on_exit;
+    void *exit_ctx;
+    xcb_window_t exclusive[MAX_EXCLUSIVE]; /* dom0 windows covering a monitor now */
+    size_t n;
+    bool grabbed;
+    uint8_t swallow; /* keycode of a consumed press whose release is ours too */
+};
+
+struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
+                                               const struct guid_hotkey *exit_key,
+                                               const char *exit_key_text)
+{
+    struct guid_fullscreen *fs = calloc(1, sizeof(*fs));
+    if (fs == NULL)
+        return NULL;
+    fs->xs = xs;
+    fs->exit_key = *exit_key;
+    char text[160];
+    snprintf(text, sizeof(text), "%s is fullscreen - %s leaves", xs->cfg.qube, exit_key_text);
+    fs->syms = xcb_key_symbols_alloc(xs->conn);
+    fs->banner = guid_banner_create(xs->conn, xs->screen, xs->cfg.qube, text, xs->cfg.label_rgb);
+    if (fs->syms == NULL || fs->banner == NULL) {
+        guid_fullscreen_destroy(fs);
+        return NULL;
+    }
+    return fs;
+}
+
+void guid_fullscreen_destroy(struct guid_fullscreen *fs)
+{
+    if (fs == NULL)
+        return;
+    guid_banner_destroy(fs->banner);
+    if (fs->syms != NULL)
+        xcb_key_symbols_free(fs->syms);
+    free(fs);
+}
+
+void guid_fullscreen_set_exit(struct guid_fullscreen *fs, guid_fullscreen_exit_fn fn, void *ctx)
+{
+    fs->on_exit = fn;
+    fs->exit_ctx = ctx;
+}
+
+/* Grab (or release) the exit hotkey on the root window, with and without
+ * Caps Lock / Num Lock. */
+static void grab(struct guid_fullscreen *fs, bool on)
+{
+    if (fs->grabbed == on)
+        return;
+    fs->grabbed = on;
+    xcb_connection_t *c = fs->xs->conn;
+    xcb_window_t root = fs->xs->screen->root;
+    xcb_keycode_t *codes = xcb_key_symbols_get_keycode(fs->syms, fs->exit_key.keysym);
+    if (codes == NULL)
+        return;
+    static const uint16_t extra[] = {0, GUID_MOD_LOCK, GUID_MOD_MOD2,
+                                     GUID_MOD_LOCK | GUID_MOD_MOD2};
+    for (xcb_keycode_t *k = codes; *k != XCB_NO_SYMBOL; k++) {
+        for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
+            uint16_t mods = (uint16_t)(fs->exit_key.mods | extra[i]);
+            if (on)
+                xcb_grab_key(c, 1, root, mods, *k, XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC);
+            else
+                xcb_ungrab_key(c, *k, root, mods);
+        }
+    }
+    free(codes);
+}
+
+static void update(struct guid_fullscreen *fs)
+{
+    grab(fs, fs->n > 0);
+    if (fs->n == 0)
+        guid_banner_hide(fs->banner);
+}
+
+void guid_fullscreen_forget(struct guid_fullscreen *fs, xcb_window_t xid)
+{
+    if (fs == NULL)
+        return;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (fs->exclusive[i] == xid) {
+            fs->exclusive[i] = fs->exclusive[--fs->n];
+            update(fs);
+            return;
+        }
+    }
+}
+
+void guid_fullscreen_changed(void *ctx, struct guid_win *w)
+{
+    struct guid_xside *xs = ctx;
+    struct guid_fullscreen *fs = xs->fs;
+    if (fs == NULL)
+        return;
+    if (!w->fs_exclusive) {
+        guid_fullscreen_forget(fs, w->xid);
+        return;
+    }
+    if (fs->n < MAX_EXCLUSIVE)
+        fs->exclusive[fs->n++] = w->xid;
+    uint32_t above = XCB_STACK_MODE_ABOVE;
+    xcb_configure_window(xs->conn, w->xid, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+    if (w->mapped)
+        xcb_set_input_focus(xs->conn, XCB_INPUT_FOCUS_POINTER_ROOT, w->xid, XCB_CURRENT_TIME);
+    update(fs);
+    guid_banner_show(fs->banner, &w->outer, guid_monotonic_ms() + GUID_BANNER_MS);
+    fen_log(INFO, "window %u covers its monitor %ux%u%+d%+d (allow_fullscreen); banner shown",
+            w->id, w->outer.w, w->outer.h, w->outer.x, w->outer.y);
+}
+
+void guid_fullscreen_restack(struct guid_fullscreen *fs)
+{
+    if (fs != NULL)
+        guid_banner_raise(fs->banner);
+}
+
+bool guid_fullscreen_handle_event(struct guid_fullscreen *fs, const xcb_generic_event_t *ev)
+{
+    if (fs == NULL)
+        return false;
+    uint8_t type = ev->response_type & 0x7f;
+    if (type == XCB_EXPOSE) {
+        const xcb_expose_event_t *e = (const xcb_expose_event_t *)ev;
+        if (e->window != guid_banner_window(fs->banner))
+            return false;
+        guid_banner_paint(fs->banner);
+        return true;
+    }
+    if (type == XCB_KEY_RELEASE) {
+        const xcb_key_release_event_t *k = (const xcb_key_release_event_t *)ev;
+        if (fs->swallow == 0 || k->detail != fs->swallow)
+            return false;
+        fs->swallow = 0;
+        return true;
+    }
+    if (type != XCB_KEY_PRESS)
+        return false;
+    const xcb_key_press_event_t *k = (const xcb_key_press_event_t *)ev;
+    xcb_keysym_t sym = xcb_key_symbols_get_keysym(fs->syms, k->detail, 0);
+    if (!guid_hotkey_match(&fs->exit_key, k->state, sym))
+        return false;
+    fs->swallow = k->detail;
+    fen_log(INFO, "fullscreen exit hotkey");
+    if (fs->on_exit != NULL)
+        fs->on_exit(fs->exit_ctx);
+    return true;
+}
+
+int guid_fullscreen_timeout(const struct guid_fullscreen *fs, uint64_t now_ms)
+{
+    if (fs == NULL)
+        return -1;
+    uint64_t until = guid_banner_until(fs->banner);
+    if (until == 0)
+        return -1;
+    return until > now_ms ? (int)(until - now_ms) : 0;
+}
+
+void guid_fullscreen_tick(struct guid_fullscreen *fs, uint64_t now_ms)
+{
+    if (fs == NULL)
+        return;
+    uint64_t until = guid_banner_until(fs->banner);
+    if (until != 0 && now_ms >= until)
+        guid_banner_hide(fs->banner);
+}
