@@ -88,4 +88,29 @@ if wait_dom0_win W3 work "big$" && wait_dom0_win W4 work "big2$"; then
 else
     not_ok "big windows appear in dom0"
 fi
+# A window with an 8 px border: its content starts 8 rows + 8 pixels into
+# the pixmap, so the dump skips a whole page and carries the rest as offset.
+spawn bordered env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels" bordered
+if wait_dom0_win WB work 'bordered$'; then
+    check "a bordered window's content reaches dom0 exactly (page skip + offset)" \
+        wait_until 5 "$BIN/fen-xshot" --display "$DOM0" --window "$WB" --expect-frame "3=$BLUE" \
+        --expect-rect "13,13,20,20=0000ff" --expect-rect "3,3,150,10=00ff00" \
+        --expect-rect "3,33,150,70=00ff00" --expect-rect "33,3,120,100=00ff00"
+else
+    not_ok "a bordered window appears in dom0"
+fi
+
+# The agent crashes: the server drops its holds; a new agent finds the
+# driver again and dom0 gets every window back, exact.
+crash agent
+spawn agent2 "$BIN/gui-agent" --qube work --listen "local:$CH" --display "$G"
+check "a restarted agent is in driver mode again" \
+    wait_until 10 grep -q 'pixel mode: driver (zero copy)' "$T/agent2.log"
+if wait_dom0_win WB2 work 'bordered$' 15; then
+    check "... and dom0 shows the windows again, exact" \
+        wait_until 5 "$BIN/fen-xshot" --display "$DOM0" --window "$WB2" \
+        --expect-rect "13,13,20,20=0000ff" --expect-rect "33,3,120,100=00ff00"
+else
+    not_ok "dom0 gets the windows back after an agent restart"
+fi
 finish

@@ -7,7 +7,11 @@
  * refused cleanly.  Prints TAP.  Other modes:
  *   xorg-pixels exhaust            the pool-full fallback (server with PoolMB=1)
  *   xorg-pixels pages-zero A B     exit 0 when pool pages A..B read as zero
- *                                  (freed), 1 when not (for the e2e test) */
+ *                                  (freed), 1 when not (for the e2e test)
+ *   xorg-pixels bordered           show a 150x100 top-level window with an
+ *                                  8 px red border, green content and a blue
+ *                                  20x20 square at (10,10); prints "ready",
+ *                                  redraws on Expose until killed */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -155,6 +159,50 @@ static int run_pages_zero(xcb_connection_t *c, const char *a, const char *b)
     return pages_zero(pool, (uint32_t)first, (uint32_t)(last - first + 1)) ? 0 : 1;
 }
 
+static void draw_bordered(xcb_connection_t *c, xcb_window_t w)
+{
+    xcb_gcontext_t gc = xcb_generate_id(c);
+    uint32_t green = 0x00ff00, blue = 0x0000ff;
+    xcb_create_gc(c, gc, w, XCB_GC_FOREGROUND, &green);
+    xcb_rectangle_t all = {0, 0, 150, 100}, sq = {10, 10, 20, 20};
+    xcb_poly_fill_rectangle(c, w, gc, 1, &all);
+    xcb_change_gc(c, gc, XCB_GC_FOREGROUND, &blue);
+    xcb_poly_fill_rectangle(c, w, gc, 1, &sq);
+    xcb_free_gc(c, gc);
+    xcb_flush(c);
+}
+
+/* A window whose content starts 8 rows + 8 pixels into its pixmap: the
+ * agent's dump must skip whole pages and carry the rest as the offset. */
+static int run_bordered(xcb_connection_t *c, xcb_screen_t *s)
+{
+    xcb_window_t w = xcb_generate_id(c);
+    uint32_t values[] = {0xff0000, XCB_EVENT_MASK_EXPOSURE};
+    xcb_create_window(c, XCB_COPY_FROM_PARENT, w, s->root, 100, 100, 150, 100, 8,
+                      XCB_WINDOW_CLASS_INPUT_OUTPUT, XCB_COPY_FROM_PARENT,
+                      XCB_CW_BORDER_PIXEL | XCB_CW_EVENT_MASK, values);
+    const char *title = "bordered";
+    xcb_change_property(c, XCB_PROP_MODE_REPLACE, w, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
+                        (uint32_t)strlen(title), title);
+    xcb_map_window(c, w);
+    xcb_flush(c);
+    bool announced = false;
+    xcb_generic_event_t *ev;
+    while ((ev = xcb_wait_for_event(c))) {
+        if ((ev->response_type & 0x7f) == XCB_EXPOSE) {
+            draw_bordered(c, w);
+            if (!announced) {
+                sync_conn(c);
+                printf("ready 0x%x\n", w);
+                fflush(stdout);
+                announced = true;
+            }
+        }
+        free(ev);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     xcb_connection_t *c = xcb_connect(NULL, NULL);
@@ -165,6 +213,8 @@ int main(int argc, char **argv)
     xcb_screen_t *s = xcb_setup_roots_iterator(xcb_get_setup(c)).data;
     if (argc == 4 && strcmp(argv[1], "pages-zero") == 0)
         return run_pages_zero(c, argv[2], argv[3]);
+    if (argc == 2 && strcmp(argv[1], "bordered") == 0)
+        return run_bordered(c, s);
     check(fenext_present(c) == 1, "the server has the FENESTRA extension");
     xcb_composite_redirect_subwindows(c, s->root, XCB_COMPOSITE_REDIRECT_MANUAL);
     sync_conn(c);
