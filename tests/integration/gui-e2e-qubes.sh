@@ -19,7 +19,7 @@ start_guid guid-personal personal green "$T/personal"
 start_client app-work "$GWORK" --size 200x120 --pos 50,50 --title "work app"
 start_client app-personal "$GPERS" --size 180x100 --pos 400,300 --title "personal app"
 wait_dom0_win WW work && wait_dom0_win WP personal
-check "both qubes' windows appear" test -n "$WW" -a -n "$WP"
+if [ -n "${WW:-}" ] && [ -n "${WP:-}" ]; then ok "both qubes' windows appear"; else not_ok "both qubes' windows appear"; exit 1; fi
 framed() { # XID COLOR
     "$BIN/fen-xshot" --display "$DOM0" --window "$1" --expect-frame "3=$2" --expect-pattern 3
 }

@@ -16,7 +16,7 @@ start_agent agent work "$CH" "$GUEST"
 start_guid guid work red "$CH"
 
 start_client menu "$GUEST" --size 100x60 --pos -30,-20 --override --title menu
-if wait_dom0_win WM work; then ok "override-redirect window appears"; else not_ok "override-redirect window appears"; fi
+if wait_dom0_win WM work; then ok "override-redirect window appears"; else not_ok "override-redirect window appears"; exit 1; fi
 check "it is override-redirect in dom0 too" \
     eval 'xwininfo -display "$DOM0" -id "$WM" | grep -q "Override Redirect State: yes"'
 check "it is kept on screen, frame included" test "$(geometry "$WM")" = "0 0 106 66"

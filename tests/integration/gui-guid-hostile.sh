@@ -16,7 +16,7 @@ start_guid guid work blue "$CH"
 hostile_cmd "pool 2048" "create 5 50 60 100 80" \
     'title 5 bidi \xe2\x80\xae evil\x1b\x07 end' "class 5 XTerm xterm" \
     "dump 5" "fill 5 ff0000" "fill 5 00ff00 10 10 20 20" "damage 5 0 0 100 80" "map 5"
-if wait_dom0_win W work; then ok "guest window appears in dom0"; else not_ok "guest window appears in dom0"; fi
+if wait_dom0_win W work; then ok "guest window appears in dom0"; else not_ok "guest window appears in dom0"; exit 1; fi
 
 check "frame is the label color, every pixel" \
     "$BIN/fen-xshot" --display "$DOM0" --window "$W" --expect-frame "3=$BLUE"
