@@ -37,7 +37,7 @@ hostile_open() {
     mkfifo "$T/$name.fifo"
     spawn "$name" bash -c 'exec "$1" --listen "$2" <"$3"' _ "$BIN/fen-hostile" "local:$dir" \
         "$T/$name.fifo"
-    exec 7>"$T/$name.fifo"
+    exec 7<>"$T/$name.fifo" # read-write: never blocks, even if the peer failed to start
 }
 
 hostile_cmd() { local l; for l in "$@"; do printf '%s\n' "$l" >&7; done; }
