@@ -83,7 +83,13 @@ crash() {
 }
 
 # start_xvfb VAR [WxHxD]: Xvfb on a display it picks itself (-displayfd).
+# With FEN_GUEST_X=xorg every server but DOM0's (i.e. the guests') is started
+# by start_guest_x instead: Xorg + the Fenestra driver.
 start_xvfb() {
+    if [ "${FEN_GUEST_X:-xvfb}" = xorg ] && [ "$1" != DOM0 ]; then
+        start_guest_x "$@"
+        return
+    fi
     local var=$1 geom=${2:-1920x1080x24} fifo dpy
     fifo="$T/displayfd-$var"
     mkfifo "$fifo"
@@ -107,7 +113,7 @@ start_guest_x() {
         IFS=x read -r w h _ <<<"${2:-1920x1080x24}"
         start_xorg "$1" "${w}x${h}"
     else
-        start_xvfb "$@"
+        FEN_GUEST_X=xvfb start_xvfb "$@"
     fi
 }
 

@@ -7,6 +7,8 @@
 #                          with the log's tail) unless the log shows our driver
 #                          loaded and initialised.
 #   xorg_driver_loaded LOG  the checks start_xorg makes on the log
+#   FEN_XORG_STARTS=FILE    start_xorg appends ":N LOG" to FILE for each
+#                           server that came up with the driver loaded
 #   xorg_require_root NAME  Xorg needs root here (no logind/console):
 #                           report NAME skipped and exit when not root
 #
@@ -109,5 +111,7 @@ start_xorg() {
         tail -n 40 "$log" | sed 's/^/# /' >&2
         return 1
     fi
+    # Lets a wrapper (tests/xorg/integration-on-xorg.sh) count the guests.
+    [ -n "${FEN_XORG_STARTS:-}" ] && echo ":$dpy $log" >>"$FEN_XORG_STARTS"
     return 0
 }
