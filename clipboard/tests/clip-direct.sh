@@ -35,11 +35,11 @@ printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s"\necho >>"%s"\n' "$T/notes" "$T/note
 chmod +x "$T/fakebin/notify-send"
 DBUS_SESSION_BUS_ADDRESS=unix:path=$T/no-bus PATH=$T/fakebin:$PATH \
     spawn clipd "$BIN/clipd" --socket "$S" --audit "$AUDIT" --policy "$T/policy" \
-    --limit A=2M --timeout-ms 1500
+    --limit A=2M --timeout-ms 2500
 spawn agentA "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
 spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
 spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED" \
-    --late-ms 3000 --text "H-answer"
+    --late-ms 4500 --text "H-answer"
 spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
 spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
 spawn hostileK "$HOSTILE" --listen "local:$T/K" --hang-up --text "K-answer"
@@ -138,7 +138,7 @@ check "guictl clipboard show names the source" bash -c \
 check "guictl clipboard clear" "$BIN/guictl" clipboard clear --socket "$S"
 check "the clipboard is empty after clear" show_has "ok empty"
 
-# --- late reply: H answers after clipd's 1.5 s timeout -----------------------
+# --- late reply: H answers after clipd's 2.5 s timeout -----------------------
 ctl copy H @now >/dev/null
 check "a copy the qube does not answer in time is refused" \
     wait_until 10 grep -q "copy source=H bytes=0 result=timeout" "$AUDIT"
