@@ -136,7 +136,8 @@ struct agent {
     /* Input. */
     xcb_window_t pointer_window; /* last window dom0 moved the pointer in */
     xcb_window_t focus_window;
-    uint32_t cursor_glyph_sent;
+    uint32_t cursor_glyph_sent;  /* last CURSOR sent (to cursor_window_sent) */
+    xcb_window_t cursor_window_sent;
     xcb_atom_t cursor_name;      /* current cursor name atom (XFixes) */
 
     bool quit;

@@ -270,9 +270,12 @@ void props_send_cursor(struct agent *a)
     if (!w || !can_send(a, w))
         return;
     uint32_t glyph = glyph_for_atom(a, a->cursor_name);
+    if (glyph == a->cursor_glyph_sent && w->id == a->cursor_window_sent)
+        return;
     struct fen_msg_cursor c = {.glyph = glyph};
     conn_send(a, FEN_MSG_CURSOR, w->id, &c, sizeof c);
     a->cursor_glyph_sent = glyph;
+    a->cursor_window_sent = w->id;
 }
 
 /* ---- close ---- */

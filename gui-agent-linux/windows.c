@@ -123,6 +123,8 @@ static void win_remove(struct agent *a, struct agent_window *w, bool x_alive)
     }
     if (a->pointer_window == w->id)
         a->pointer_window = 0;
+    if (a->cursor_window_sent == w->id)
+        a->cursor_window_sent = 0;
     if (a->focus_window == w->id)
         a->focus_window = 0;
     for (uint32_t i = 0; i < a->nwin; i++) {
@@ -191,6 +193,7 @@ void win_disconnected(struct agent *a)
         pix_free_old_shares(a, w);
     }
     a->cursor_glyph_sent = UINT32_MAX - 1;
+    a->cursor_window_sent = 0;
 }
 
 void win_destroy_all(struct agent *a)
