@@ -5,7 +5,7 @@
  * Commands on stdin inject input/requests into the guest:
  *   motion WIN X Y | button WIN press|release N X Y STATE |
  *   key WIN press|release KEYCODE STATE | focus WIN in|out |
- *   configure WIN X Y W H | close WIN | flags WIN SET UNSET | badmsg | quit
+ *   configure WIN X Y W H | close WIN | flags WIN SET UNSET | keymap WIN | badmsg | quit
  * (WIN in hex or decimal). */
 #include <errno.h>
 #include <poll.h>
@@ -209,6 +209,10 @@ static void command(char *line)
         struct fen_msg_configure c = {.rect = {(int32_t)v[0], (int32_t)v[1], (uint32_t)v[2],
                                                (uint32_t)v[3]}};
         send(FEN_MSG_CONFIGURE, (uint32_t)win, &c, sizeof c);
+    } else if (!strcmp(verb, "keymap")) {
+        struct fen_msg_keymap k; /* dom0 has every key up */
+        memset(&k, 0, sizeof k);
+        send(FEN_MSG_KEYMAP, (uint32_t)win, &k, sizeof k);
     } else if (!strcmp(verb, "badmsg")) {
         /* A guest->dom0 type is never valid from dom0: the agent must drop us. */
         struct fen_msg_cursor c = {.glyph = 0};

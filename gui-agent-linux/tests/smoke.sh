@@ -67,6 +67,12 @@ check "shift+a arrives as A" wait_until 10 log_has xev 'keysym 0x41, A\)'
 echo "key $xw press 38 0" >&7
 echo "key $xw release 38 0" >&7
 check "then a arrives as a (shift released first)" wait_until 10 log_has xev 'keysym 0x61, a\)'
+# A key left down (dom0 lost the release) is released by dom0's keymap.
+echo "key $xw press 40 0" >&7
+check "key d pressed" wait_until 10 log_has xev 'keycode 40 \(keysym 0x64, d\)'
+echo "keymap $xw" >&7
+check "dom0's keymap releases a stuck key" \
+    wait_until 10 bash -c "grep -A2 '^KeyRelease' '$T/xev.log' | grep -q 'keycode 40 (keysym 0x64'"
 echo "button $xw press 3 17 23 4" >&7
 echo "button $xw release 3 17 23 4" >&7
 check "ctrl+right click arrives at window coordinates" \
