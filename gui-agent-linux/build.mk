@@ -1,16 +1,15 @@
 # gui-agent-linux/: the Linux guest agent (gui-agent) and its tests.
-# driver_mode.c (zero-copy Xorg driver glue) is owned by the driver engineer
-# and xf86-video-fenestra/ builds itself; until driver_mode.c exists the
-# agent builds in copy mode only (FEN_HAVE_DRIVER_MODE undefined).
-GA_DRV_SRC := $(wildcard gui-agent-linux/driver_mode.c)
-GA_DRV_CFLAGS := $(if $(GA_DRV_SRC),-DFEN_HAVE_DRIVER_MODE=1)
+# driver_mode.c (zero-copy glue to the Fenestra Xorg driver's FENESTRA
+# extension) is owned with the driver (xf86-video-fenestra/, built by
+# xorg/build.mk); the agent falls back to MIT-SHM copy mode at run time when
+# the guest X server does not run that driver.
 GA_PURE_SRCS := gui-agent-linux/damage_merge.c gui-agent-linux/modsync.c \
 	gui-agent-linux/cursor_names.c gui-agent-linux/prop_parse.c
 GA_SRCS := gui-agent-linux/main.c gui-agent-linux/conn.c gui-agent-linux/windows.c \
 	gui-agent-linux/pixels.c gui-agent-linux/props.c gui-agent-linux/input.c \
-	$(GA_PURE_SRCS) $(GA_DRV_SRC)
+	gui-agent-linux/driver_mode.c $(GA_PURE_SRCS)
 GA_XCB := xcb xcb-composite xcb-damage xcb-xfixes xcb-shm xcb-xtest
-$(call program,gui-agent,$(GA_SRCS),$(LIB_fenestra),$(call pc_libs,$(GA_XCB)) $(FEN_LIBS),$(call pc_cflags,$(GA_XCB)) $(GA_DRV_CFLAGS))
+$(call program,gui-agent,$(GA_SRCS),$(LIB_fenestra),$(call pc_libs,$(GA_XCB)) $(FEN_LIBS),$(call pc_cflags,$(GA_XCB)))
 
 # Unit tests of the pure helpers (no X, no channel).
 $(call test_program,test_gui_agent_damage,gui-agent-linux/tests/test_damage_merge.c gui-agent-linux/damage_merge.c,,-lcmocka,,unit)

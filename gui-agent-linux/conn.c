@@ -14,9 +14,7 @@
 #include "fenestra/log.h"
 #include "fenestra/msgio.h"
 #include "fenestra/pages.h"
-#ifdef FEN_HAVE_DRIVER_MODE
 #include "driver_mode.h"
-#endif
 
 #define CHAN_READ_MIN (64u * 1024u)
 #define CHAN_WRITE_MIN (1024u * 1024u)
@@ -96,10 +94,8 @@ static void conn_drop(struct agent *a, const char *why)
     fen_log(WARN, "dom0 connection closed: %s", why);
     a->ready = false;
     win_disconnected(a);
-#ifdef FEN_HAVE_DRIVER_MODE
     if (a->drv)
         drv_mode_forget_all(a->drv);
-#endif
     fen_chan_close(a->chan);
     a->chan = NULL;
     fen_reader_reset(a->reader);
@@ -183,13 +179,11 @@ static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
             conn_drop(a, "cannot announce the page pool");
         return;
     }
-#ifdef FEN_HAVE_DRIVER_MODE
     if (a->drv && announce_pool(a, drv_mode_pool(a->drv)) < 0) {
         if (a->chan == ch)
             conn_drop(a, "cannot announce the driver's page pool");
         return;
     }
-#endif
     if (a->chan != ch) /* a send failed and dropped the connection */
         return;
     a->ready = true;

@@ -14,9 +14,7 @@
 #include "agent.h"
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
-#ifdef FEN_HAVE_DRIVER_MODE
 #include "driver_mode.h"
-#endif
 
 #define DEFAULT_POOL_MIB 512u
 
@@ -151,10 +149,8 @@ static int run(struct agent *a, int sfd)
             [P_SIG] = {.fd = sfd, .events = POLLIN},
             [P_DRV] = {.fd = -1},
         };
-#ifdef FEN_HAVE_DRIVER_MODE
         if (a->drv)
             p[P_DRV] = (struct pollfd){.fd = drv_mode_fd(a->drv), .events = POLLIN};
-#endif
         if (poll(p, P_N, -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -170,10 +166,8 @@ static int run(struct agent *a, int sfd)
         if (p[P_CHAN].revents)
             conn_handle_io(a, p[P_CHAN].revents & (POLLIN | POLLHUP | POLLERR),
                            p[P_CHAN].revents & POLLOUT);
-#ifdef FEN_HAVE_DRIVER_MODE
         if (a->drv && p[P_DRV].revents)
             drv_mode_dispatch(a->drv);
-#endif
     }
     return 0;
 }

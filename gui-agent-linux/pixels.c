@@ -17,9 +17,7 @@
 #include "agent.h"
 #include "fenestra/log.h"
 #include "fenestra/pages.h"
-#ifdef FEN_HAVE_DRIVER_MODE
 #include "driver_mode.h"
-#endif
 
 #define SCRATCH_BYTES (16u * 1024u * 1024u)
 
@@ -90,9 +88,7 @@ int pix_init(struct agent *a, size_t pool_pages)
     if (!(a->scratch_seg = attach_fd(a, a->scratch_fd)))
         return -1;
 
-#ifdef FEN_HAVE_DRIVER_MODE
     a->drv = drv_mode_open(a->conn);
-#endif
     fen_log(INFO, "pixel mode: %s (pool of %zu pages%s)",
             a->drv ? "driver (zero copy) with MIT-SHM copy fallback" : "MIT-SHM copy", pool_pages,
             a->pool_seg ? ", attached to the X server" : ", staged copies");
@@ -101,9 +97,7 @@ int pix_init(struct agent *a, size_t pool_pages)
 
 void pix_fini(struct agent *a)
 {
-#ifdef FEN_HAVE_DRIVER_MODE
     drv_mode_close(a->drv);
-#endif
     a->drv = NULL;
     if (a->conn && a->pool_seg)
         xcb_shm_detach(a->conn, a->pool_seg);
@@ -125,12 +119,10 @@ int pix_announce(struct agent *a)
         fen_log_errno(WARN, "announcing the page pool failed");
         return -1;
     }
-#ifdef FEN_HAVE_DRIVER_MODE
     if (a->drv && fen_pool_announce(drv_mode_pool(a->drv), a->chan) < 0) {
         fen_log_errno(WARN, "announcing the driver's pool failed");
         return -1;
     }
-#endif
     return 0;
 }
 
@@ -174,7 +166,6 @@ static void send_dump(struct agent *a, struct agent_window *w, const struct fen_
     w->dump_sent = true;
 }
 
-#ifdef FEN_HAVE_DRIVER_MODE
 static bool try_driver_pages(struct agent *a, struct agent_window *w)
 {
     struct fen_msg_window_dump d = {.serial = w->serial + 1}; /* driver_mode reads it */
@@ -191,7 +182,6 @@ static bool try_driver_pages(struct agent *a, struct agent_window *w)
     free(refs);
     return true;
 }
-#endif
 
 /* Name the window's current composite pixmap (it changes on every resize
  * and map). */
@@ -217,12 +207,10 @@ void pix_window_mapped(struct agent *a, struct agent_window *w)
     if (!a->ready || !w->mapped)
         return;
     w->driver_pages = false;
-#ifdef FEN_HAVE_DRIVER_MODE
     if (try_driver_pages(a, w)) {
         dmg_add_full(&w->acc);
         return;
     }
-#endif
     if (w->depth != 24 && w->depth != 32) {
         fen_log(WARN, "window 0x%x: depth %u not supported, no pixels", w->id, w->depth);
         return;
@@ -274,10 +262,8 @@ void pix_window_destroyed(struct agent *a, struct agent_window *w)
     pix_free_old_shares(a, w);
     fen_pool_unshare(a->pool, w->share);
     w->share = NULL;
-#ifdef FEN_HAVE_DRIVER_MODE
     if (a->drv)
         drv_mode_forget(a->drv, w->id);
-#endif
 }
 
 void pix_dump_ack(struct agent *a, struct agent_window *w, uint32_t serial)
@@ -292,10 +278,8 @@ void pix_dump_ack(struct agent *a, struct agent_window *w, uint32_t serial)
             p = &o->next;
         }
     }
-#ifdef FEN_HAVE_DRIVER_MODE
     if (a->drv)
         drv_mode_ack(a->drv, w->id, serial);
-#endif
 }
 
 /* ---- damage: copy, then tell dom0 --------------------------------------- */
