@@ -114,6 +114,13 @@ check "a _NET_WM_STATE client message is forwarded" wait_until 10 log_has dom0 "
 "$FENESTRA_BUILD/tests/gui-agent-netwmstate" "$GUEST" "$dw" toggle _NET_WM_STATE_DEMANDS_ATTENTION
 check "... and its toggle" wait_until 10 log_has dom0 "^FLAGS $dw set=0x0 unset=0x2"
 
+# A window larger than the guest screen, partly off it: every pixel still
+# comes from its composite pixmap.
+spawn big "$BIN/fen-testclient" --display "$GUEST" --pos 500,400 --size 1500x1200 --color ff0000 --title big
+check "a window larger than the guest screen gets all its pixels" \
+    wait_until 10 log_has dom0 "^PIXELS 0x[0-9a-f]+ nonzero=1800000 of 1800000"
+stop big
+
 # The cursor follows the window under the pointer, by name.  Cursors carry a
 # name only when libXcursor loads them from a theme (else: dom0's default).
 if [ -e /usr/share/icons/Adwaita/cursors/xterm ]; then
