@@ -53,6 +53,9 @@ struct link {
 };
 
 #define AGENT_MAX_RETIRED 4
+/* A window with events or changing pixels stays on the fast capture period
+ * this long. */
+#define AGENT_ACTIVE_MS 2000
 
 struct agent_win {
     HWND hwnd;
@@ -85,8 +88,9 @@ struct agent {
     uint32_t screen_w, screen_h; /* dom0's, from its HELLO */
     HWND own_hwnd;               /* message-only window (clipboard owner) */
     struct capture *cap;
-    /* counters for the log line at exit / --stats */
-    uint64_t n_captures, n_damage_rects, n_bytes_scanned;
+    /* counters for the periodic debug line (FENESTRA_LOG_LEVEL=debug) */
+    uint64_t n_captures, n_damage_rects, n_bytes_scanned, capture_us, n_wakeups, n_events;
+    ULONGLONG next_stats;
 };
 
 /* link.c */
@@ -117,6 +121,8 @@ struct capture *capture_create(void);
 void capture_destroy(struct capture *c);
 /* Capture due windows; returns ms until the next one is due. */
 DWORD capture_tick(struct agent *a);
+/* Log and reset the capture counters every 10 s (debug level). */
+void capture_log_stats(struct agent *a);
 
 /* input.c */
 void input_key(struct agent *a, struct agent_win *w, const struct fen_msg_key *k);

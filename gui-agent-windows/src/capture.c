@@ -2,7 +2,8 @@
  *
  * GDI reports no damage, so each mapped window is captured on a timer:
  * every interval_ms while it had recent events (input, moves, title
- * changes, ...), every idle_ms otherwise.  One capture = one BitBlt of the
+ * changes, ...) or its last captures found changes, every idle_ms
+ * otherwise.  One capture = one BitBlt of the
  * window into a private DIB section, then a comparison with the shared copy
  * in 64x64 tiles; only tiles that differ are copied into the shared pages
  * and reported as DAMAGE (runs of tiles merged into rects).  Cost per
@@ -129,7 +130,51 @@ static void copy_tile(const uint8_t *src, uint8_t *dst, size_t stride, uint32_t 
         memcpy(dst + y * stride + x0 * 4, src + y * stride + x0 * 4, (size_t)tw * 4);
 }
 
+static uint64_t now_us(void)
+{
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER t;
+    if (freq.QuadPart == 0)
+        QueryPerformanceFrequency(&freq);
+    QueryPerformanceCounter(&t);
+    return (uint64_t)(t.QuadPart / (freq.QuadPart / 1000000 ? freq.QuadPart / 1000000 : 1));
+}
+
+void capture_log_stats(struct agent *a)
+{
+    ULONGLONG now = GetTickCount64();
+    if (now < a->next_stats)
+        return;
+    size_t mapped = 0;
+    for (size_t i = 0; i < a->nwins; i++)
+        mapped += a->wins[i]->mapped;
+    fen_log(DEBUG, "stats: %zu windows mapped, %llu window events, %llu loop wake-ups", mapped,
+            (unsigned long long)a->n_events, (unsigned long long)a->n_wakeups);
+    a->n_wakeups = a->n_events = 0;
+    if (a->n_captures > 0)
+        fen_log(DEBUG, "stats: %llu captures, %llu us each on average, %llu damage rects, %llu MB compared",
+                (unsigned long long)a->n_captures,
+                (unsigned long long)(a->capture_us / a->n_captures),
+                (unsigned long long)a->n_damage_rects,
+                (unsigned long long)(a->n_bytes_scanned >> 20));
+    a->n_captures = a->n_damage_rects = a->n_bytes_scanned = a->capture_us = 0;
+    a->next_stats = now + 10000;
+}
+
+static void capture_window_timed(struct agent *a, struct agent_win *w);
+
 static void capture_window(struct agent *a, struct agent_win *w)
+{
+    uint64_t t0 = now_us();
+    uint64_t rects_before = a->n_damage_rects;
+    capture_window_timed(a, w);
+    a->capture_us += now_us() - t0;
+    /* Content that changes keeps the window on the fast period. */
+    if (a->n_damage_rects != rects_before)
+        w->active_until = GetTickCount64() + AGENT_ACTIVE_MS;
+}
+
+static void capture_window_timed(struct agent *a, struct agent_win *w)
 {
     struct capture *c = a->cap;
     if (ensure_dib(c, (int)w->width, (int)w->height) != 0) {
@@ -193,21 +238,20 @@ DWORD capture_tick(struct agent *a)
         ids[i] = a->wins[i]->id;
     for (size_t i = 0; i < n && a->gui.ready; i++) {
         struct agent_win *w = wintrack_find_id(a, ids[i]);
-        if (!w || !w->mapped || w->next_capture > now)
+        if (!w || w->next_capture > now)
             continue;
-        /* Catch geometry/title changes whose events were missed. */
+        /* Catch visibility/geometry/title changes whose events were missed. */
         wintrack_sync(a, w->hwnd);
         w = wintrack_find_id(a, ids[i]);
-        if (!w || !w->mapped || !w->share || !a->gui.ready)
+        if (!w || !a->gui.ready)
             continue;
-        capture_window(a, w);
+        if (w->mapped && w->share)
+            capture_window(a, w);
         unsigned period = now < w->active_until ? a->cfg->interval_ms : a->cfg->idle_ms;
         w->next_capture = now + period;
     }
     for (size_t i = 0; i < a->nwins; i++) {
         struct agent_win *w = a->wins[i];
-        if (!w->mapped)
-            continue;
         ULONGLONG due = w->next_capture > now ? w->next_capture - now : 0;
         if (due < wait)
             wait = (DWORD)due;

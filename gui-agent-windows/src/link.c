@@ -43,7 +43,8 @@ static void bind_event(struct link *l)
     int fd = l->ch ? fen_chan_fd(l->ch) : -1;
     if (fd == l->ev_fd || fd < 0)
         return;
-    if (WSAEventSelect((SOCKET)fd, l->ev, FD_ACCEPT | FD_READ | FD_WRITE | FD_CLOSE) != 0)
+    /* No FD_WRITE: the loop flushes pending output on a short timeout. */
+    if (WSAEventSelect((SOCKET)fd, l->ev, FD_ACCEPT | FD_READ | FD_CLOSE) != 0)
         fen_log(WARN, "%s: WSAEventSelect failed (%d)", l->name, WSAGetLastError());
     l->ev_fd = fd;
 }
@@ -137,7 +138,11 @@ void link_service(struct agent *a, struct link *l)
         l->init_failed_logged = false;
         bind_event(l);
     }
-    WSAResetEvent(l->ev);
+    /* Clear the recorded network events too (a bare WSAResetEvent leaves
+     * them set and Wine signals the event again at once). */
+    WSANETWORKEVENTS ne;
+    if (l->ev_fd >= 0)
+        (void)WSAEnumNetworkEvents((SOCKET)l->ev_fd, l->ev, &ne);
     if (fen_chan_is_open(l->ch) == FEN_CHAN_WAITING) {
         if (fen_chan_wait(l->ch, false) != 0) {
             link_drop(a, l, "listening failed");

@@ -75,7 +75,11 @@ static void run(struct agent *a)
     for (;;) {
         HANDLE evs[2] = {a->gui.ev, a->clip.ev};
         DWORD timeout = capture_tick(a);
+        if ((a->gui.ch && fen_writer_pending(a->gui.wr) > 0) ||
+            (a->clip.ch && fen_writer_pending(a->clip.wr) > 0))
+            timeout = timeout < 5 ? timeout : 5; /* dom0 is slow to read: retry soon */
         MsgWaitForMultipleObjects(2, evs, FALSE, timeout, QS_ALLINPUT);
+        a->n_wakeups++;
         MSG msg;
         while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
             if (msg.message == WM_QUIT)
@@ -86,6 +90,7 @@ static void run(struct agent *a)
         link_service(a, &a->gui);
         link_service(a, &a->clip);
         wintrack_sync_pending(a);
+        capture_log_stats(a);
     }
 }
 
@@ -134,9 +139,6 @@ int main(int argc, char **argv)
             (unsigned)fen_pool_npages(a->pool));
     run(a);
     status = 0;
-    fen_log(INFO, "exiting: %llu captures, %llu damage rects, %llu MB compared",
-            (unsigned long long)a->n_captures, (unsigned long long)a->n_damage_rects,
-            (unsigned long long)(a->n_bytes_scanned >> 20));
     wintrack_stop(a);
 out:
     link_fini(&a->gui);

@@ -6,7 +6,10 @@
  * the window's current state with what dom0 was last told and sends the
  * difference (CREATE, TITLE, WINDOW_DUMP, MAP, CONFIGURE, UNMAP, DESTROY).
  * There is no per-frame EnumWindows: the desktop is enumerated once at start
- * (windows that already exist) and only again if the event queue overflows.
+ * (windows that already exist), on each dom0 connection, and again only if
+ * the event queue overflows.  Known windows are also re-checked when they
+ * are captured (capture_tick), which covers events Wine does not send
+ * (it sends no EVENT_OBJECT_SHOW).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +19,6 @@
 #include "fenestra/log.h"
 
 #define PENDING_MAX 512
-#define ACTIVE_MS 2000 /* a window with events is captured fast this long */
 
 static struct agent *g_agent; /* WinEvent callbacks carry no context */
 static HWND g_pending[PENDING_MAX];
@@ -52,7 +54,7 @@ struct agent_win *wintrack_find_id(struct agent *a, uint32_t id)
 void wintrack_mark_active(struct agent_win *w)
 {
     ULONGLONG now = GetTickCount64();
-    w->active_until = now + ACTIVE_MS;
+    w->active_until = now + AGENT_ACTIVE_MS;
     if (w->next_capture > now)
         w->next_capture = now;
 }
@@ -77,6 +79,18 @@ static void remove_win(struct agent *a, struct agent_win *w)
     }
     free_pixels(a, w);
     free(w);
+}
+
+/* Make room for a new window by forgetting one dom0 never saw. */
+static bool evict_hidden(struct agent *a)
+{
+    for (size_t i = 0; i < a->nwins; i++) {
+        if (!a->wins[i]->created) {
+            remove_win(a, a->wins[i]);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- what a window looks like now ------------------------------------------------ */
@@ -224,9 +238,9 @@ static void sync_window(struct agent *a, HWND hwnd)
     bool want_mapped = alive && IsWindowVisible(hwnd) && !IsIconic(hwnd) &&
                        current_rect(hwnd, &rect);
     if (!w) {
-        if (!want_mapped)
-            return; /* hidden windows are tracked once they first show */
-        if (a->nwins >= FEN_MAX_WINDOWS_PER_QUBE)
+        /* Hidden windows are tracked too: Wine reports no EVENT_OBJECT_SHOW,
+         * so capture_tick re-checks tracked windows at the idle period. */
+        if (!alive || (a->nwins >= FEN_MAX_WINDOWS_PER_QUBE && !evict_hidden(a)))
             return;
         w = calloc(1, sizeof *w);
         if (!w)
@@ -299,6 +313,8 @@ static void sync_window(struct agent *a, HWND hwnd)
 static void CALLBACK handle_winevent(HWINEVENTHOOK hook, DWORD event, HWND hwnd, LONG id_object,
                                      LONG id_child, DWORD thread, DWORD time)
 {
+    if (g_agent)
+        g_agent->n_events++;
     if (!hwnd || id_object != OBJID_WINDOW || id_child != CHILDID_SELF)
         return;
     for (size_t i = 0; i < g_npending; i++)

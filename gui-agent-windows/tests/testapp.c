@@ -22,6 +22,7 @@
 static FILE *g_log;
 static bool g_magenta;
 static int g_renames;
+static int g_anim_x = -1; /* animated square's x, -1 = no animation */
 
 static void log_line(const char *fmt, ...)
 {
@@ -54,6 +55,8 @@ static void paint(HWND hwnd)
     fill(dc, hw, 0, w - hw, hh, RGB(0, 255, 0));
     fill(dc, 0, hh, hw, h - hh, RGB(0, 0, 255));
     fill(dc, hw, hh, w - hw, h - hh, RGB(255, 255, 0));
+    if (g_anim_x >= 0)
+        fill(dc, g_anim_x, 0, 32, 32, RGB(255, 255, 255));
     EndPaint(hwnd, &ps);
 }
 
@@ -77,6 +80,16 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
             InvalidateRect(hwnd, NULL, FALSE);
         }
         return 0;
+    case WM_TIMER: {
+        RECT rc, sq;
+        GetClientRect(hwnd, &rc);
+        SetRect(&sq, g_anim_x, 0, g_anim_x + 32, 32);
+        InvalidateRect(hwnd, &sq, FALSE);
+        g_anim_x = rc.right > 32 ? (g_anim_x + 8) % (rc.right - 32) : 0;
+        SetRect(&sq, g_anim_x, 0, g_anim_x + 32, 32);
+        InvalidateRect(hwnd, &sq, FALSE);
+        return 0;
+    }
     case WM_LBUTTONDOWN:
         log_line("lbutton %d %d", (int)(short)LOWORD(lp), (int)(short)HIWORD(lp));
         return 0;
@@ -118,6 +131,8 @@ int main(void)
     int argc = 0;
     wchar_t **argv = CommandLineToArgvW(GetCommandLineW(), &argc);
     const wchar_t *log_path = NULL, *title = L"fen-wintest", *clip = NULL;
+    int width = WIN_W, height = WIN_H;
+    bool animate = false;
     for (int i = 1; argv && i + 1 < argc; i += 2) {
         if (wcscmp(argv[i], L"--log") == 0)
             log_path = argv[i + 1];
@@ -125,6 +140,11 @@ int main(void)
             title = argv[i + 1];
         else if (wcscmp(argv[i], L"--clip") == 0)
             clip = argv[i + 1];
+        else if (wcscmp(argv[i], L"--size") == 0 &&
+                 swscanf(argv[i + 1], L"%dx%d", &width, &height) != 2)
+            width = WIN_W, height = WIN_H;
+        else if (wcscmp(argv[i], L"--animate") == 0)
+            animate = true;
     }
     if (log_path)
         g_log = _wfopen(log_path, L"wb"); /* binary: no CRLF */
@@ -134,7 +154,7 @@ int main(void)
     wc.lpszClassName = L"FenestraTestApp";
     wc.hCursor = LoadCursor(NULL, IDC_ARROW);
     RegisterClassW(&wc);
-    HWND hwnd = CreateWindowExW(0, wc.lpszClassName, title, WS_POPUP, WIN_X, WIN_Y, WIN_W, WIN_H,
+    HWND hwnd = CreateWindowExW(0, wc.lpszClassName, title, WS_POPUP, WIN_X, WIN_Y, width, height,
                                 NULL, NULL, wc.hInstance, NULL);
     if (!hwnd)
         return 1;
@@ -143,6 +163,10 @@ int main(void)
     SetForegroundWindow(hwnd);
     if (clip)
         set_clipboard(hwnd, clip);
+    if (animate) {
+        g_anim_x = 0;
+        SetTimer(hwnd, 1, 16, NULL);
+    }
     log_line("ready");
     MSG msg;
     while (GetMessageW(&msg, NULL, 0, 0) > 0) {

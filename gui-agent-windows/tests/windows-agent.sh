@@ -71,14 +71,17 @@ spawn guiB "$BIN/fen-hostile" --listen "local:$T/B" --script "$T/guiB.script"
 spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
 start_guid guidB B green "$T/B"
 
-CLIPTEXT='copied in Windows: été ✓'
-spawn app wine "$EXE_DIR/fen-wintest.exe" --log "$(winpath "$T/keys.log")" \
-    --title "notes win" --clip "$CLIPTEXT"
-wait_until 20 grep -q '^ready' "$T/keys.log" || { not_ok "Win32 test app starts"; exit 1; }
+# The agent and guid first: the app's window is then found through the
+# window events, not by the agent's start-up enumeration.
 spawn agent wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
 wait_until 20 grep -q 'serving tcp' "$T/agent.log" || { not_ok "agent starts"; exit 1; }
 spawn guid "$BIN/guid" --qube win --label blue --connect "tcp:$PORT:$POOL" --display "$DOM0" \
     --frame-width 4
+wait_until 20 grep -q 'gui: connected' "$T/agent.log" || { not_ok "guid connects"; exit 1; }
+CLIPTEXT='copied in Windows: été ✓'
+spawn app wine "$EXE_DIR/fen-wintest.exe" --log "$(winpath "$T/keys.log")" \
+    --title "notes win" --clip "$CLIPTEXT"
+wait_until 20 grep -q '^ready' "$T/keys.log" || { not_ok "Win32 test app starts"; exit 1; }
 
 if wait_dom0_win W win '\[win\] notes win' 20; then
     ok "the Windows window appears in dom0 with the [qube] title"
