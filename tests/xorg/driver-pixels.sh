@@ -49,4 +49,15 @@ if FEN_XORG_POOL_MB=1 start_xorg S 1024x768; then
 else
     not_ok "Xorg starts with a 1 MB pool"
 fi
+# Without the driver (Xvfb) the agent's probe finds no FENESTRA extension
+# and it runs in copy mode, saying so.
+if start_xvfb PLAIN 800x600x24; then
+    mkdir -p "$T/ch-plain"
+    spawn agent-plain "$BIN/gui-agent" --qube plain --listen "local:$T/ch-plain" --display "$PLAIN"
+    check "on Xvfb the agent finds no driver and logs copy mode" \
+        wait_until 10 eval 'grep -q "copy mode: the X server has no FENESTRA extension" "$T/agent-plain.log" &&
+                            grep -q "pixel mode: MIT-SHM copy" "$T/agent-plain.log"'
+else
+    not_ok "Xvfb for the copy-mode probe"
+fi
 finish
