@@ -42,3 +42,4 @@ $(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard
 	protocol/src/validate.c protocol/src/validate_gui.c protocol/src/validate_stream.c \
 	protocol/src/utf8.c)
 build/fuzz/fuzz_clip: clipboard/policy.h clipboard/reply.h protocol/src/validate_internal.h
+$(call test_script,clipboard/tests/clip-e2e.sh,clipboard)
