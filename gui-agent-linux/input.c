@@ -1,7 +1,9 @@
 /* dom0 input -> guest, with XTest.  Pointer events first warp the pointer to
  * the window's inside origin + (x, y); key and button events first bring the
  * guest's modifier state to the `state` dom0 reported (modsync.c); keys go
- * to the window dom0 says has focus.
+ * to the window dom0 says has focus.  The window dom0 points at or focuses is
+ * raised in the guest, so the injected event reaches it and not a window
+ * overlapping it on the guest screen.
  *
  * Limitation: the guest pointer cannot leave the guest screen, so parts of a
  * window outside the guest screen do not receive exact pointer positions. */
@@ -42,8 +44,20 @@ static int16_t clamp16(int64_t v)
     return v > INT16_MAX ? INT16_MAX : (int16_t)v;
 }
 
+/* Guest windows overlap freely (no guest window manager arranges them), and
+ * XTest input goes to whatever is on top at the pointer: raise the window
+ * dom0 is pointing at / focusing.  Pixels do not depend on guest stacking
+ * (each window has its own composite pixmap). */
+static void raise_window(struct agent *a, struct agent_window *w)
+{
+    uint32_t above = XCB_STACK_MODE_ABOVE;
+    xcb_configure_window(a->conn, w->id, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+}
+
 static void warp(struct agent *a, struct agent_window *w, int32_t x, int32_t y)
 {
+    if (a->pointer_window != w->id)
+        raise_window(a, w);
     fake(a, XCB_MOTION_NOTIFY, 0, clamp16((int64_t)w->x + w->bw + x),
          clamp16((int64_t)w->y + w->bw + y));
     if (a->pointer_window != w->id) {
@@ -78,6 +92,7 @@ static void sync_modifiers(struct agent *a, uint32_t state)
 
 static void focus(struct agent *a, struct agent_window *w)
 {
+    raise_window(a, w);
     xcb_set_input_focus(a->conn, XCB_INPUT_FOCUS_PARENT, w->id, XCB_CURRENT_TIME);
     a->focus_window = w->id;
 }
@@ -111,6 +126,8 @@ void input_handle(struct agent *a, const struct fen_msg *m)
              (uint8_t)m->u.key.keycode, 0, 0);
         break;
     case FEN_MSG_BUTTON:
+        if (m->u.button.type == FEN_BUTTON_PRESS)
+            raise_window(a, w);
         warp(a, w, m->u.button.x, m->u.button.y);
         sync_modifiers(a, m->u.button.state);
         fake(a, m->u.button.type == FEN_BUTTON_PRESS ? XCB_BUTTON_PRESS : XCB_BUTTON_RELEASE,

@@ -78,6 +78,18 @@ echo "button $xw release 3 17 23 4" >&7
 check "ctrl+right click arrives at window coordinates" \
     wait_until 10 bash -c "grep -A2 '^ButtonPress' '$T/xev.log' | grep -q '(17,23).*' &&
         grep -A2 '^ButtonPress' '$T/xev.log' | grep -q 'state 0x4, button 3'"
+# A window mapped over xev on the guest screen: dom0's click on xev still
+# reaches xev (the agent raises the window dom0 points at).
+spawn cover "$BIN/fen-testclient" --display "$GUEST" --pos 380,280 --size 200x200 --title cover
+check "a covering window is mapped" wait_until 10 log_has dom0 '^CREATE 0x[0-9a-f]+ 380 280 200 200'
+cw=$(awk '/^CREATE/ && $3 == 380 && $4 == 280 { print $2; exit }' "$T/dom0.log")
+wait_until 10 log_has dom0 "^MAP $cw "
+echo "motion $cw 5 5" >&7
+echo "button $xw press 2 30 40 0" >&7
+echo "button $xw release 2 30 40 0" >&7
+check "a click reaches a window covered on the guest screen" \
+    wait_until 10 log_has xev 'state 0x0, button 2,'
+stop cover
 echo "button $xw press 4 17 23 0" >&7
 echo "button $xw release 4 17 23 0" >&7
 check "scroll arrives as button 4" wait_until 10 log_has xev 'state 0x0, button 4,'
