@@ -21,8 +21,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sys/uio.h>
 #include <xcb/composite.h>
 #include <xcb/xcb.h>
+#include <xcb/xcbext.h>
 
 #include "../../gui-agent-linux/xf86-video-fenestra/fenext_client.h"
 #include "../../gui-agent-linux/xf86-video-fenestra/fenext_proto.h"
@@ -97,6 +99,24 @@ static bool pages_zero(const uint8_t *pool, uint32_t first, uint32_t n)
         if (b[i])
             return false;
     return true;
+}
+
+/* Send `len` raw bytes as FENESTRA request `minor` (xcb fills in the major
+ * opcode and the length); the X error code it gets, 0 for a reply. */
+static int raw_request_error(xcb_connection_t *c, uint8_t minor, void *req, size_t len)
+{
+    static xcb_extension_t ext = {FENEXT_NAME, 0};
+    struct iovec parts[3];
+    xcb_protocol_request_t proto = {.count = 1, .ext = &ext, .opcode = minor, .isvoid = 0};
+    parts[2].iov_base = req;
+    parts[2].iov_len = len;
+    unsigned int seq = xcb_send_request(c, XCB_REQUEST_CHECKED, parts + 2, &proto);
+    xcb_generic_error_t *err = NULL;
+    void *reply = xcb_wait_for_reply(c, seq, &err);
+    int code = err ? err->error_code : 0;
+    free(reply);
+    free(err);
+    return code;
 }
 
 static xcb_window_t make_window(xcb_connection_t *c, xcb_screen_t *s, xcb_window_t parent,
@@ -327,6 +347,28 @@ int main(int argc, char **argv)
     check(bad == 0 && !xcb_connection_has_error(c),
           "a foreign ReleaseHold is refused: the holder's pages stay (%ld differ)", bad);
     xcb_disconnect(c3);
+
+    /* Malformed requests are X errors; the server carries on. */
+    uint32_t words[4] = {0};
+    int e_len = raw_request_error(c, X_FenextQueryVersion, words, 16);
+    int e_op = raw_request_error(c, 77, words, 4);
+    xcb_window_t w4 = make_window(c, s, s->root, 32, 32, 0);
+    uint32_t held = xcb_generate_id(c);
+    rc = fenext_get_window_pages(c, w4, held, &p3);
+    uint32_t dup[3] = {0, w4, held}; /* that hold id again */
+    int e_dup = raw_request_error(c, X_FenextGetWindowPages, dup, 12);
+    uint32_t foreign[3] = {0, w4, 0x00000042u}; /* not in our id range */
+    int e_foreign = raw_request_error(c, X_FenextGetWindowPages, foreign, 12);
+    uint32_t not_hold[2] = {0, w4}; /* a window, not a hold */
+    int e_type = raw_request_error(c, X_FenextReleaseHold, not_hold, 8);
+    check(e_len == XCB_LENGTH && e_op == XCB_REQUEST && rc == 0 && e_dup == XCB_ID_CHOICE &&
+              e_foreign == XCB_ID_CHOICE && e_type != 0 && fenext_present(c) == 1 &&
+              fenext_query_version(c, &major, &minor, &pages) == 0,
+          "malformed requests are clean X errors (length %d, opcode %d, hold reuse %d, "
+          "foreign id %d, wrong type %d)", e_len, e_op, e_dup, e_foreign, e_type);
+    fenext_release_hold(c, held);
+    xcb_destroy_window(c, w4);
+    sync_conn(c);
 
     /* Unknown window: an X error, and the connection carries on. */
     struct fenext_window_pages pe;
