@@ -29,15 +29,6 @@ TEST_PROGRAMS += $(O)/tests/clip-bench-probe
 
 # libFuzzer target (same guard as fuzz/build.mk: the Makefile defines the
 # template after including the build.mk files).
-ifeq ($(origin fuzzer),undefined)
-define fuzzer_tpl
-build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
-FUZZERS += build/fuzz/$(1)
-endef
-fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
-endif
 $(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard/reply.c \
 	protocol/src/validate.c protocol/src/validate_gui.c protocol/src/validate_stream.c \
 	protocol/src/utf8.c)
