@@ -27,8 +27,7 @@ $(O)/tests/clip-bench-probe: $(call obj_of,clipboard/tests/clip-bench-probe.c) $
 	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,clipboard/tests/clip-bench-probe.c) $(LIB_fenestra) $(call pc_libs,xcb xcb-xtest) $(FEN_LIBS)
 TEST_PROGRAMS += $(O)/tests/clip-bench-probe
 
-# libFuzzer target (same guard as fuzz/build.mk: the Makefile defines the
-# template after including the build.mk files).
+# libFuzzer target over the policy parser and the reply check.
 $(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard/reply.c \
 	protocol/src/validate.c protocol/src/validate_gui.c protocol/src/validate_stream.c \
 	protocol/src/utf8.c)
