@@ -7,8 +7,7 @@
 #include "../../protocol/src/channel_impl.h"
 #include "../../protocol/src/pages_impl.h"
 
-struct fen_chan *fen_chan_local_server(const char *dir, int port, size_t read_min,
-                                       size_t write_min)
+struct fen_chan *fen_chan_local_server(const char *dir, int port, size_t read_min, size_t write_min)
 {
     errno = ENOTSUP;
     return NULL;

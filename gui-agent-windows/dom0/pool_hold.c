@@ -21,10 +21,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: fen-pool-hold --pages N\n"
-               "Create a sealed memfd page pool of N pages (1..%u), print /proc/PID/fd/FD\n"
-               "and keep it alive until SIGTERM.\n",
-               (unsigned)FEN_MAX_POOL_PAGES);
+    fprintf(f,
+            "usage: fen-pool-hold --pages N\n"
+            "Create a sealed memfd page pool of N pages (1..%u), print /proc/PID/fd/FD\n"
+            "and keep it alive until SIGTERM.\n",
+            (unsigned)FEN_MAX_POOL_PAGES);
 }
 
 int main(int argc, char **argv)

@@ -28,23 +28,23 @@
 struct agent;
 
 struct agent_config {
-    const char *spec;      /* tcp:PORTBASE:POOLPATH (the pool path in Windows form) */
-    unsigned interval_ms;  /* capture period for windows that may have changed */
-    unsigned idle_ms;      /* capture period for windows without recent events */
+    const char *spec;     /* tcp:PORTBASE:POOLPATH (the pool path in Windows form) */
+    unsigned interval_ms; /* capture period for windows that may have changed */
+    unsigned idle_ms;     /* capture period for windows without recent events */
 };
 
 /* One channel with its reader and writer. */
 struct link {
-    const char *name;           /* "gui" / "clipboard" for logs */
-    int port;                   /* FEN_PORT_* */
-    enum fen_stream in_stream;  /* what we receive */
+    const char *name;          /* "gui" / "clipboard" for logs */
+    int port;                  /* FEN_PORT_* */
+    enum fen_stream in_stream; /* what we receive */
     enum fen_stream_kind kind;
     struct fen_chan *ch;
     struct fen_reader *rd;
     struct fen_writer *wr;
-    bool ready;                 /* HELLO exchanged */
-    WSAEVENT ev;                /* signalled on socket activity */
-    int ev_fd;                  /* the socket ev is attached to */
+    bool ready;  /* HELLO exchanged */
+    WSAEVENT ev; /* signalled on socket activity */
+    int ev_fd;   /* the socket ev is attached to */
     bool init_failed_logged;
     /* Called with each checked message once ready, and on connect/disconnect. */
     void (*on_msg)(struct agent *a, const struct fen_msg *msg);
@@ -62,8 +62,8 @@ struct agent_win {
     uint32_t id;
     bool created, mapped;
     bool override_redirect;
-    struct fen_rect rect;                    /* last sent */
-    char title[FEN_MAX_TITLE_BYTES + 1];     /* last sent */
+    struct fen_rect rect;                /* last sent */
+    char title[FEN_MAX_TITLE_BYTES + 1]; /* last sent */
     bool title_sent;
     /* Pixels: the current share and the ones dom0 may still map. */
     struct fen_share *share;
@@ -71,8 +71,8 @@ struct agent_win {
     struct fen_share *retired[AGENT_MAX_RETIRED];
     uint32_t retired_serial[AGENT_MAX_RETIRED];
     unsigned nretired;
-    bool full_damage;        /* damage everything on the next capture */
-    ULONGLONG active_until;  /* capture at interval_ms until then, else idle_ms */
+    bool full_damage;       /* damage everything on the next capture */
+    ULONGLONG active_until; /* capture at interval_ms until then, else idle_ms */
     ULONGLONG next_capture;
 };
 

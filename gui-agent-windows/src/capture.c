@@ -98,8 +98,7 @@ static void flush_damage(struct agent *a, struct agent_win *w, struct damage *d)
     d->count = 0;
 }
 
-static void add_damage(struct agent *a, struct agent_win *w, struct damage *d,
-                       struct fen_rect r)
+static void add_damage(struct agent *a, struct agent_win *w, struct damage *d, struct fen_rect r)
 {
     /* Extend the previous rect downwards when it spans the same columns. */
     if (d->count > 0) {
@@ -152,11 +151,11 @@ void capture_log_stats(struct agent *a)
             (unsigned long long)a->n_events, (unsigned long long)a->n_wakeups);
     a->n_wakeups = a->n_events = 0;
     if (a->n_captures > 0)
-        fen_log(DEBUG, "stats: %llu captures, %llu us each on average, %llu damage rects, %llu MB compared",
-                (unsigned long long)a->n_captures,
-                (unsigned long long)(a->capture_us / a->n_captures),
-                (unsigned long long)a->n_damage_rects,
-                (unsigned long long)(a->n_bytes_scanned >> 20));
+        fen_log(
+            DEBUG,
+            "stats: %llu captures, %llu us each on average, %llu damage rects, %llu MB compared",
+            (unsigned long long)a->n_captures, (unsigned long long)(a->capture_us / a->n_captures),
+            (unsigned long long)a->n_damage_rects, (unsigned long long)(a->n_bytes_scanned >> 20));
     a->n_captures = a->n_damage_rects = a->n_bytes_scanned = a->capture_us = 0;
     a->next_stats = now + 10000;
 }

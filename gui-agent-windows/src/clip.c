@@ -22,8 +22,8 @@ static bool open_clipboard(HWND owner)
 
 static void answer_request(struct agent *a, const struct fen_msg_clip_request *req)
 {
-    uint32_t max = req->max_bytes < FEN_MAX_CLIPBOARD_BYTES ? req->max_bytes
-                                                             : FEN_MAX_CLIPBOARD_BYTES;
+    uint32_t max =
+        req->max_bytes < FEN_MAX_CLIPBOARD_BYTES ? req->max_bytes : FEN_MAX_CLIPBOARD_BYTES;
     char *text = malloc((size_t)max + 1);
     size_t len = 0;
     if (!text)

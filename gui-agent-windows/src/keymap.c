@@ -15,24 +15,24 @@ struct ext_key {
 };
 
 static const struct ext_key ext_keys[] = {
-    {96, 0x1c, VK_RETURN},    /* KEY_KPENTER */
-    {97, 0x1d, VK_RCONTROL},  /* KEY_RIGHTCTRL */
-    {98, 0x35, VK_DIVIDE},    /* KEY_KPSLASH */
-    {99, 0x37, VK_SNAPSHOT},  /* KEY_SYSRQ */
-    {100, 0x38, VK_RMENU},    /* KEY_RIGHTALT */
-    {102, 0x47, VK_HOME},     /* KEY_HOME */
-    {103, 0x48, VK_UP},       /* KEY_UP */
-    {104, 0x49, VK_PRIOR},    /* KEY_PAGEUP */
-    {105, 0x4b, VK_LEFT},     /* KEY_LEFT */
-    {106, 0x4d, VK_RIGHT},    /* KEY_RIGHT */
-    {107, 0x4f, VK_END},      /* KEY_END */
-    {108, 0x50, VK_DOWN},     /* KEY_DOWN */
-    {109, 0x51, VK_NEXT},     /* KEY_PAGEDOWN */
-    {110, 0x52, VK_INSERT},   /* KEY_INSERT */
-    {111, 0x53, VK_DELETE},   /* KEY_DELETE */
-    {125, 0x5b, VK_LWIN},     /* KEY_LEFTMETA */
-    {126, 0x5c, VK_RWIN},     /* KEY_RIGHTMETA */
-    {127, 0x5d, VK_APPS},     /* KEY_COMPOSE (menu key) */
+    {96, 0x1c, VK_RETURN},   /* KEY_KPENTER */
+    {97, 0x1d, VK_RCONTROL}, /* KEY_RIGHTCTRL */
+    {98, 0x35, VK_DIVIDE},   /* KEY_KPSLASH */
+    {99, 0x37, VK_SNAPSHOT}, /* KEY_SYSRQ */
+    {100, 0x38, VK_RMENU},   /* KEY_RIGHTALT */
+    {102, 0x47, VK_HOME},    /* KEY_HOME */
+    {103, 0x48, VK_UP},      /* KEY_UP */
+    {104, 0x49, VK_PRIOR},   /* KEY_PAGEUP */
+    {105, 0x4b, VK_LEFT},    /* KEY_LEFT */
+    {106, 0x4d, VK_RIGHT},   /* KEY_RIGHT */
+    {107, 0x4f, VK_END},     /* KEY_END */
+    {108, 0x50, VK_DOWN},    /* KEY_DOWN */
+    {109, 0x51, VK_NEXT},    /* KEY_PAGEDOWN */
+    {110, 0x52, VK_INSERT},  /* KEY_INSERT */
+    {111, 0x53, VK_DELETE},  /* KEY_DELETE */
+    {125, 0x5b, VK_LWIN},    /* KEY_LEFTMETA */
+    {126, 0x5c, VK_RWIN},    /* KEY_RIGHTMETA */
+    {127, 0x5d, VK_APPS},    /* KEY_COMPOSE (menu key) */
 };
 
 bool keymap_x_to_scancode(uint32_t keycode, uint16_t *scan, bool *extended, uint16_t *vk)

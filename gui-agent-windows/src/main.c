@@ -24,13 +24,12 @@ static BOOL WINAPI handle_console_ctrl(DWORD type)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: gui-agent.exe --connect tcp:PORTBASE:POOLPATH [--interval MS] [--idle MS]\n"
-            "Fenestra guest agent for Windows: seamless windows, input and clipboard.\n"
-            "  --connect SPEC   channel spec; POOLPATH is the page pool dom0 created\n"
-            "                   (e.g. Z:\\proc\\PID\\fd\\N under Wine)\n"
-            "  --interval MS    capture period of windows with recent activity (default 40)\n"
-            "  --idle MS        capture period of quiet windows (default 250)\n");
+    fprintf(f, "usage: gui-agent.exe --connect tcp:PORTBASE:POOLPATH [--interval MS] [--idle MS]\n"
+               "Fenestra guest agent for Windows: seamless windows, input and clipboard.\n"
+               "  --connect SPEC   channel spec; POOLPATH is the page pool dom0 created\n"
+               "                   (e.g. Z:\\proc\\PID\\fd\\N under Wine)\n"
+               "  --interval MS    capture period of windows with recent activity (default 40)\n"
+               "  --idle MS        capture period of quiet windows (default 250)\n");
 }
 
 static bool parse_ms(const char *s, unsigned *out)

@@ -153,8 +153,7 @@ static void current_title(HWND hwnd, char *out, size_t out_size)
 
 /* ---- messages to dom0 ------------------------------------------------------------ */
 
-static int send_gui(struct agent *a, uint32_t type, uint32_t window, const void *body,
-                    uint32_t len)
+static int send_gui(struct agent *a, uint32_t type, uint32_t window, const void *body, uint32_t len)
 {
     if (!a->gui.ready)
         return -1;
@@ -235,8 +234,8 @@ static void sync_window(struct agent *a, HWND hwnd)
     struct agent_win *w = find_hwnd(a, hwnd);
     bool alive = is_candidate(hwnd);
     struct fen_rect rect = {0, 0, 0, 0};
-    bool want_mapped = alive && IsWindowVisible(hwnd) && !IsIconic(hwnd) &&
-                       current_rect(hwnd, &rect);
+    bool want_mapped =
+        alive && IsWindowVisible(hwnd) && !IsIconic(hwnd) && current_rect(hwnd, &rect);
     if (!w) {
         /* Hidden windows are tracked too: Wine reports no EVENT_OBJECT_SHOW,
          * so capture_tick re-checks tracked windows at the idle period. */
@@ -263,8 +262,8 @@ static void sync_window(struct agent *a, HWND hwnd)
         if (!want_mapped)
             return;
         w->override_redirect = wants_override_redirect(hwnd);
-        struct fen_msg_create c = {.rect = rect, .parent = 0,
-                                   .override_redirect = w->override_redirect};
+        struct fen_msg_create c = {
+            .rect = rect, .parent = 0, .override_redirect = w->override_redirect};
         if (send_gui(a, FEN_MSG_CREATE, w->id, &c, sizeof c) != 0)
             return;
         w->created = true;

@@ -61,9 +61,23 @@ static void spec_accepts_port_and_optional_path(void **state)
 static void spec_refuses_hosts_and_bad_ports(void **state)
 {
     static const char *const bad[] = {
-        "10.0.0.1:7000", "localhost:7000", "0.0.0.0:7000", "127.0.0.1:7000", "[::1]:7000",
-        "", "80", "1023", "65535", "99999", "123456", "-7000", "+7000", " 7000", "7000x",
-        "7000:", "0x1b58",
+        "10.0.0.1:7000",
+        "localhost:7000",
+        "0.0.0.0:7000",
+        "127.0.0.1:7000",
+        "[::1]:7000",
+        "",
+        "80",
+        "1023",
+        "65535",
+        "99999",
+        "123456",
+        "-7000",
+        "+7000",
+        " 7000",
+        "7000x",
+        "7000:",
+        "0x1b58",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(fen_tcp_spec_parse(bad[i], NULL, NULL), -1);

@@ -232,8 +232,7 @@ static struct tcp_chan *tcp_alloc(void)
 
 /* ---- create -------------------------------------------------------------------- */
 
-struct fen_chan *fen_chan_tcp_server(const char *rest, int port, size_t read_min,
-                                     size_t write_min)
+struct fen_chan *fen_chan_tcp_server(const char *rest, int port, size_t read_min, size_t write_min)
 {
     struct sockaddr_in sa;
     if (loopback_addr(rest, port, &sa) < 0)

@@ -28,8 +28,7 @@ int fen_tcp_spec_parse(const char *rest, uint16_t *portbase, const char **pool_p
 /* TCP port for channel port `port`, or -1 if out of range. */
 int fen_tcp_port_for(uint16_t portbase, int port);
 
-struct fen_chan *fen_chan_tcp_server(const char *rest, int port, size_t read_min,
-                                     size_t write_min);
+struct fen_chan *fen_chan_tcp_server(const char *rest, int port, size_t read_min, size_t write_min);
 struct fen_chan *fen_chan_tcp_client(const char *rest, int port);
 
 #endif

@@ -32,8 +32,8 @@
 
 struct file_pool {
     struct fen_pool base;
-    uint8_t *mem;     /* whole pool, read-write */
-    uint8_t *used;    /* one byte per page */
+    uint8_t *mem;  /* whole pool, read-write */
+    uint8_t *used; /* one byte per page */
 #ifdef _WIN32
     HANDLE file, section;
 #endif
@@ -259,14 +259,14 @@ struct fen_mapper *fen_mapper_file_create(const char *rest)
 
 struct file_mapper {
     struct fen_mapper base;
-    char *path;      /* from dom0's own spec */
-    int fd;          /* the opened pool, -1 until FEN_MSG_POOL */
+    char *path; /* from dom0's own spec */
+    int fd;     /* the opened pool, -1 until FEN_MSG_POOL */
     uint32_t npages;
 };
 
 struct file_mapping {
     struct fen_mapping pub;
-    void *base;      /* what to munmap */
+    void *base; /* what to munmap */
     size_t len;
 };
 
@@ -304,8 +304,7 @@ static enum fen_err file_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id,
     if (fd >= 0)
         close(fd); /* nothing may come with the message on this backend */
     if (pool_id != 0)
-        return fen_pages_fail(err, FEN_E_RANGE, "POOL: pool %u on a file pool (only 0)",
-                              pool_id);
+        return fen_pages_fail(err, FEN_E_RANGE, "POOL: pool %u on a file pool (only 0)", pool_id);
     if (npages == 0 || npages > FEN_MAX_POOL_PAGES)
         return fen_pages_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
                               (unsigned)FEN_MAX_POOL_PAGES);
@@ -323,8 +322,7 @@ static enum fen_err file_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id,
     else if (fstat(nfd, &st) < 0 || !S_ISREG(st.st_mode) ||
              st.st_size != (off_t)npages * FEN_PAGE_SIZE)
         code = fen_pages_fail(err, FEN_E_RANGE,
-                              "POOL: %u pages announced but the configured pool differs",
-                              npages);
+                              "POOL: %u pages announced but the configured pool differs", npages);
     if (code != FEN_OK) {
         close(nfd);
         return code;
@@ -337,8 +335,7 @@ static enum fen_err file_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id,
 }
 
 static struct fen_mapping *file_mapper_map(struct fen_mapper *m, uint32_t pool_id,
-                                           const uint32_t *refs, size_t n,
-                                           struct fen_error *err)
+                                           const uint32_t *refs, size_t n, struct fen_error *err)
 {
     struct file_mapper *fm = file_mapper_of(m);
     if (pool_id != 0 || fm->fd < 0) {
@@ -373,8 +370,7 @@ static struct fen_mapping *file_mapper_map(struct fen_mapper *m, uint32_t pool_i
         void *at = mmap((uint8_t *)base + i * FEN_PAGE_SIZE, (j - i) * FEN_PAGE_SIZE, PROT_READ,
                         MAP_SHARED | MAP_FIXED, fm->fd, (off_t)refs[i] * FEN_PAGE_SIZE);
         if (at == MAP_FAILED) {
-            fen_pages_fail(err, FEN_E_STATE, "map: mmap of the pool failed: %s",
-                           strerror(errno));
+            fen_pages_fail(err, FEN_E_STATE, "map: mmap of the pool failed: %s", strerror(errno));
             munmap(base, fmap->len);
             free(fmap);
             return NULL;
