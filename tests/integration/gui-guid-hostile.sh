@@ -2,7 +2,8 @@
 # guid against a scripted fake guest (fen-hostile): exact pixels and frame,
 # sanitized title and properties, configure/unmap/destroy, a window larger
 # than the screen, and malformed input dropping the connection with a log
-# line naming the qube while guid stays up and accepts the guest again.
+# line naming the qube while guid stays up and accepts the guest again; a
+# version mismatch at the handshake is refused.
 source "$(dirname "$0")/../lib/fenestra-test.sh"
 source "$(dirname "$0")/gui-lib.sh"
 fen_test_init gui-guid-hostile
@@ -75,5 +76,14 @@ hostile_cmd "bytes ffff0000000000000000ff7f" "sleep 300"
 check "bad header is logged naming the qube" \
     wait_until 5 grep -q 'qube work: dropping the gui connection: bad message header' "$T/guid.log"
 check "guid is still up after both" kill -0 "$PID_guid"
+exec 7>&-
+stop guest2
+
+# A guest speaking another major version: refused at the handshake.
+hostile_open guest3 "$CH" --no-hello
+hostile_cmd "raw 1 0 4646454e02000000000000000100000000000000000000000000000000000000" "sleep 300"
+check "a major version mismatch is refused, naming the qube" \
+    wait_until 5 grep -qE 'qube work: dropping the gui connection: .*(version|major)' "$T/guid.log"
+check "guid is still up after a bad handshake" kill -0 "$PID_guid"
 exec 7>&-
 finish

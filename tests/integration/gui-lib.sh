@@ -5,7 +5,7 @@
 #   wait_dom0_win VAR QUBE [REGEX] [SECS]   wait for it (mapped) and store its id in VAR
 #   geometry XID              "X Y W H" of a dom0 window (root coordinates)
 #   start_guid NAME QUBE LABEL DIR [ARGS...]   spawn guid for local:DIR on $DOM0
-#   hostile_open NAME DIR     spawn fen-hostile serving local:DIR, fd 7 writes its script
+#   hostile_open NAME DIR [ARGS...]  spawn fen-hostile serving local:DIR, fd 7 writes its script
 #   hostile_cmd LINE...       send script lines to the hostile guest on fd 7
 
 dom0_list() { "$BIN/fen-xshot" --display "$DOM0" --list 2>/dev/null; }
@@ -33,10 +33,11 @@ start_guid() {
 
 hostile_open() {
     local name=$1 dir=$2
+    shift 2
     rm -f "$T/$name.fifo"
     mkfifo "$T/$name.fifo"
-    spawn "$name" bash -c 'exec "$1" --listen "$2" <"$3"' _ "$BIN/fen-hostile" "local:$dir" \
-        "$T/$name.fifo"
+    spawn "$name" bash -c 'f=$1; shift; exec "$@" <"$f"' _ "$T/$name.fifo" \
+        "$BIN/fen-hostile" --listen "local:$dir" "$@"
     exec 7<>"$T/$name.fifo" # read-write: never blocks, even if the peer failed to start
 }
 
