@@ -1,0 +1,50 @@
+/* Small libpulse helpers shared by audiod and audio-agent. */
+#include "audio_pulse_util.h"
+
+pa_sample_spec audio_pulse_spec(const struct audio_format *f)
+{
+    pa_sample_spec ss = {
+        .format = f->sample == FEN_AUDIO_F32LE ? PA_SAMPLE_FLOAT32LE : PA_SAMPLE_S16LE,
+        .rate = f->rate,
+        .channels = (uint8_t)f->channels,
+    };
+    return ss;
+}
+
+pa_buffer_attr audio_pulse_play_attr(const struct audio_format *f, uint32_t usec)
+{
+    uint32_t tlength = (uint32_t)audio_format_usec_to_bytes(f, usec);
+    pa_buffer_attr a = {
+        .maxlength = (uint32_t)-1,
+        .tlength = tlength,
+        .prebuf = (uint32_t)audio_format_usec_to_bytes(f, usec / 2),
+        .minreq = (uint32_t)audio_format_usec_to_bytes(f, 2000), /* = sink block (early requests) */
+        .fragsize = (uint32_t)-1,
+    };
+    return a;
+}
+
+pa_buffer_attr audio_pulse_record_attr(const struct audio_format *f, uint32_t usec)
+{
+    pa_buffer_attr a = {
+        .maxlength = (uint32_t)-1,
+        .tlength = (uint32_t)-1,
+        .prebuf = (uint32_t)-1,
+        .minreq = (uint32_t)-1,
+        .fragsize = (uint32_t)audio_format_usec_to_bytes(f, usec),
+    };
+    return a;
+}
+
+void audio_pulse_arm(pa_mainloop_api *api, pa_time_event *e, pa_usec_t usec)
+{
+    struct timeval tv;
+    pa_timeval_add(pa_gettimeofday(&tv), usec);
+    api->time_restart(e, &tv);
+}
+
+void audio_pulse_op_done(pa_operation *o)
+{
+    if (o)
+        pa_operation_unref(o);
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# End to end with real PulseAudio daemons: a "guest" and a "dom0" server,
+# each on its own socket; audio-agent on the guest one, audiod on dom0's, the
+# audio channel on local:$T/chan.  Checks the playback path, the stream's
+# name in dom0, the microphone policy (detached by default, nothing crosses
+# while detached, the tone arrives when attached, detach stops it at once),
+# and that a hostile guest only gets its channel closed.
+source "${FENESTRA_SRC:-$(dirname "$0")/../..}/tests/lib/fenestra-test.sh"
+source "$FENESTRA_SRC/audio/tests/pulse-lib.sh"
+fen_test_init audio
+TOOLS=$FENESTRA_BUILD/tests
+FMT=(--raw --format=s16le --rate=48000 --channels=2)
+QUBE=work
+
+start_pulse guest || { not_ok "guest PulseAudio starts"; finish; exit; }
+# dom0's microphone is the monitor of a null sink "mic" we can play into
+start_pulse dom0 "load-module module-null-sink sink_name=mic rate=48000 channels=2
+set-default-source mic.monitor" || { not_ok "dom0 PulseAudio starts"; finish; exit; }
+mkdir -p "$T/chan"
+SPEC=local:$T/chan
+
+# Generous buffers: this test checks what arrives, not how fast (a loaded
+# CI machine cannot promise 20 ms wake-ups); bench/audio-bench measures
+# latency and underruns with the defaults.
+LAT=(--latency-ms 100)
+start_agent() {
+    spawn agent env PULSE_SERVER="$PULSE_guest_SERVER" "$BIN/audio-agent" --qube $QUBE \
+        --listen "$SPEC" "${LAT[@]}"
+}
+start_agent
+spawn audiod env PULSE_SERVER="$PULSE_dom0_SERVER" "$BIN/audiod" --qube $QUBE --connect "$SPEC" \
+    "${LAT[@]}"
+
+mic() { "$BIN/guictl" mic "$@" $QUBE; }
+status_field() { # status_field FIELD: from audiod's full status
+    "$BIN/guictl" mic status $QUBE >/dev/null 2>&1 || return 1
+    local line
+    line=$(printf 'status\n' | python3 -c 'import socket,sys,os
+s=socket.socket(socket.AF_UNIX); s.connect(os.environ["XDG_RUNTIME_DIR"]+"/fenestra/audiod-'$QUBE'.sock")
+s.sendall(sys.stdin.buffer.read()); print(s.recv(4096).decode())') || return 1
+    sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"
+}
+mic_field() { mic status | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+connected() { [ "$(mic_field guest_connected)" = yes ]; }
+guest_ready() { pa guest pactl info 2>/dev/null | grep -q '^Default Source: fenestra_mic.monitor'; }
+
+check "audiod and the agent connect" wait_until 20 connected
+check "the guest's default sink and source are Fenestra's" wait_until 10 guest_ready
+
+# --- playback: a 440 Hz tone played in the guest is heard in dom0 ----------
+"$TOOLS/audio-tone" gen 440 2 >"$T/tone440.raw"
+"$TOOLS/audio-tone" gen 660 2 >"$T/tone660.raw"
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" -d speakers.monitor >"$T/dom0-out.raw" &
+rec=$!
+sleep 0.3
+pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
+wait $rec
+if "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out.raw" >"$T/analyze-play.txt"; then
+    ok "a 440 Hz tone played in the guest is recorded in dom0 at 440 Hz +-2%, >= 95% non-silent"
+else
+    not_ok "a 440 Hz tone played in the guest is recorded in dom0 at 440 Hz +-2%, >= 95% non-silent" \
+        "$(cat "$T/analyze-play.txt")"
+fi
+echo "# playback: $(cat "$T/analyze-play.txt")"
+echo "# audiod: underruns=$(status_field underruns) play_dropped=$(status_field play_dropped) play_latency_us=$(status_field play_latency_us) guest_latency_us=$(status_field guest_latency_us)"
+check "dom0 shows the qube's stream as [$QUBE]" \
+    bash -c "PULSE_SERVER=$PULSE_dom0_SERVER pactl list sink-inputs | grep -q 'application.name = \"\\[$QUBE\\]\"'"
+
+# --- microphone detached (the default) --------------------------------------
+check "the microphone starts detached" bash -c "$BIN/guictl mic status $QUBE | grep -q ': detached mic_bytes=0 '"
+timeout 3 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-detached.raw" &
+rec=$!
+pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone660.raw"
+wait $rec
+check "detached: the guest's default source records silence" \
+    "$TOOLS/audio-tone" silent <"$T/guest-in-detached.raw"
+check "detached: zero microphone bytes crossed" bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* mic_bytes=\([0-9]*\).*/\1/p')\" = 0 ]"
+check "detached: dom0 has no recording stream for the qube" \
+    bash -c "! PULSE_SERVER=$PULSE_dom0_SERVER pactl list source-outputs | grep -q '\\[$QUBE\\]'"
+
+# --- attached ---------------------------------------------------------------
+check "guictl mic attach answers attached" bash -c "$BIN/guictl mic attach $QUBE | grep -q ': attached'"
+recording() { [ "$(mic_field recording)" = yes ]; }
+check "attached: audiod records dom0's default source" wait_until 10 recording
+timeout 4 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-attached.raw" &
+rec=$!
+sleep 0.3
+pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone660.raw"
+wait $rec
+if "$TOOLS/audio-tone" analyze 660 <"$T/guest-in-attached.raw" >"$T/analyze-mic.txt"; then
+    ok "attached: a 660 Hz tone into dom0's microphone is recorded in the guest at 660 Hz +-2%"
+else
+    not_ok "attached: a 660 Hz tone into dom0's microphone is recorded in the guest at 660 Hz +-2%" \
+        "$(cat "$T/analyze-mic.txt")"
+fi
+echo "# microphone: $(cat "$T/analyze-mic.txt")"
+check "attached: microphone bytes are counted" bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* mic_bytes=\([0-9]*\).*/\1/p')\" -gt 0 ]"
+
+# --- detach stops it: the counter in the detach reply never moves again -----
+pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone440.raw" &
+player=$!
+sleep 0.5
+reply=$(mic detach)
+at_detach=$(sed -n 's/.* mic_bytes=\([0-9]*\).*/\1/p' <<<"$reply")
+echo "# detach reply: $reply"
+grew() { [ "$(mic_field mic_bytes)" != "$at_detach" ]; }
+# bounded wait: if any byte were still sent, the counter would move within this
+if [ -n "$at_detach" ] && [ "$at_detach" -gt 0 ] && ! wait_until 1 grew; then
+    ok "detach: no microphone byte is sent after the detach answer"
+else
+    not_ok "detach: no microphone byte is sent after the detach answer" "at detach $at_detach, now $(mic_field mic_bytes)"
+fi
+check "detach: the recording stream is gone from dom0" \
+    bash -c "! PULSE_SERVER=$PULSE_dom0_SERVER pactl list source-outputs | grep -q '\\[$QUBE\\]'"
+wait $player
+
+# --- a hostile guest: garbage closes the channel, audiod stays and reconnects
+stop agent
+for case in garbage huge-length pcm-before-format partial-frame bad-format wrong-direction; do
+    if timeout 20 "$TOOLS/audio-fake-guest" "$SPEC" $case >"$T/fake-$case.log" 2>&1; then
+        ok "hostile guest ($case): audiod closes the channel"
+    else
+        not_ok "hostile guest ($case): audiod closes the channel" "$(tail -1 "$T/fake-$case.log")"
+    fi
+done
+check "audiod is still running after hostile guests" kill -0 "$PID_audiod"
+check "audiod logged the qube and the reason" \
+    grep -q "\[audiod $QUBE\] WARN .*audio channel closed: .*whole number of" "$T/audiod.log"
+errors=$(status_field protocol_errors)
+check "audiod counted each hostile connection as a protocol error (got $errors)" [ "${errors:-0}" -ge 6 ]
+start_agent
+check "audiod reconnects to a restarted agent" wait_until 20 connected
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" -d speakers.monitor >"$T/dom0-out2.raw" &
+rec=$!
+sleep 0.3
+wait_until 10 guest_ready
+pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
+wait $rec
+check "after reconnecting the tone plays again" "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out2.raw"
+finish
