@@ -39,7 +39,13 @@ build/bin/fen-wintest.exe: $(call win_obj,gui-agent-windows/tests/testapp.c)
 	@mkdir -p $(@D)
 	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ -lgdi32 -luser32 -lshell32
 
-EXTRA_TARGETS += build/bin/gui-agent.exe build/bin/fen-wintest.exe
+# Unit tests of the Windows-only code, run under Wine by windows-agent.sh.
+build/bin/fen-winunit.exe: $(call win_obj,gui-agent-windows/tests/winunit.c \
+		$(filter-out %/main.c,$(WIN_AGENT_SRCS)))
+	@mkdir -p $(@D)
+	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ -lws2_32 -lgdi32 -luser32 -l:libwinpthread.a
+
+EXTRA_TARGETS += build/bin/gui-agent.exe build/bin/fen-wintest.exe build/bin/fen-winunit.exe
 -include $(shell find $(WIN_OBJDIR) -name '*.d' 2>/dev/null)
 endif
 

@@ -13,7 +13,7 @@ source "$(dirname "$0")/../../tests/lib/fenestra-test.sh"
 source "$(dirname "$0")/../../tests/integration/gui-lib.sh"
 EXE_DIR=$FENESTRA_SRC/build/bin # the .exe files are built once, outside O=
 if ! command -v wine >/dev/null || [ ! -x "$EXE_DIR/gui-agent.exe" ] ||
-    [ ! -x "$EXE_DIR/fen-wintest.exe" ]; then
+    [ ! -x "$EXE_DIR/fen-wintest.exe" ] || [ ! -x "$EXE_DIR/fen-winunit.exe" ]; then
     echo "ok 1 - windows agent under wine # SKIP needs wine, mingw-w64 and build/bin/*.exe"
     exit 0
 fi
@@ -53,6 +53,18 @@ else
     exit 1
 fi
 
+# Unit tests of the Windows-only code (keymap, UTF-16, Winsock channel,
+# Win32 file pool), in the prefix just made; their TAP lines become ours.
+UPORT=$(pick_port) || { not_ok "a free loopback port"; exit 1; }
+timeout 30 wine "$EXE_DIR/fen-winunit.exe" "$UPORT" "$(winpath "$T/scratch.pool")" \
+    >"$T/winunit.out" 2>&1
+check "winunit runs to completion" test $? -eq 0
+while IFS= read -r line; do
+    case "$line" in
+    "ok "*) ok "winunit: ${line#ok * - }" ;;
+    "not ok "*) not_ok "winunit: ${line#not ok * - }" ;;
+    esac
+done < <(tr -d '\r' <"$T/winunit.out")
 spawn pool "$BIN/fen-pool-hold" --pages 4096
 wait_until 5 grep -q '^/proc/' "$T/pool.log" || { not_ok "page pool created"; exit 1; }
 POOL=$(head -n 1 "$T/pool.log")
