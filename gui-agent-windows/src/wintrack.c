@@ -151,6 +151,32 @@ static void current_title(HWND hwnd, char *out, size_t out_size)
     utf16_to_utf8(wtitle, (size_t)n, out, out_size - 1);
 }
 
+/* WM_CLASS: the window class and the program's name ("notepad"), each cut
+ * to fit with a NUL; dom0 sanitizes and prefixes them with the qube. */
+static void current_class(HWND hwnd, struct fen_msg_wm_class *c)
+{
+    memset(c, 0, sizeof *c);
+    wchar_t wbuf[MAX_PATH];
+    int n = GetClassNameW(hwnd, wbuf, MAX_PATH);
+    utf16_to_utf8(wbuf, n > 0 ? (size_t)n : 0, c->res_class, sizeof c->res_class - 1);
+    DWORD pid = 0;
+    GetWindowThreadProcessId(hwnd, &pid);
+    HANDLE proc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+    DWORD len = MAX_PATH;
+    if (proc && QueryFullProcessImageNameW(proc, 0, wbuf, &len)) {
+        const wchar_t *base = wbuf;
+        for (const wchar_t *p = wbuf; *p; p++)
+            if (*p == L'\\' || *p == L'/')
+                base = p + 1;
+        size_t blen = wcslen(base);
+        if (blen > 4 && _wcsicmp(base + blen - 4, L".exe") == 0)
+            blen -= 4;
+        utf16_to_utf8(base, blen, c->res_name, sizeof c->res_name - 1);
+    }
+    if (proc)
+        CloseHandle(proc);
+}
+
 /* ---- messages to dom0 ------------------------------------------------------------ */
 
 static int send_gui(struct agent *a, uint32_t type, uint32_t window, const void *body, uint32_t len)
@@ -269,6 +295,9 @@ static void sync_window(struct agent *a, HWND hwnd)
         w->created = true;
         w->rect = rect;
         w->title_sent = false;
+        struct fen_msg_wm_class cls;
+        current_class(hwnd, &cls);
+        (void)send_gui(a, FEN_MSG_WM_CLASS, w->id, &cls, sizeof cls);
     }
     char title[FEN_MAX_TITLE_BYTES + 1];
     current_title(hwnd, title, sizeof title);

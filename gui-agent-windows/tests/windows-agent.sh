@@ -110,6 +110,8 @@ pixels_are() { # TOP-LEFT-COLOR [W H]: the app's quadrants inside a 4-pixel fram
 }
 check "dom0 shows exactly the Win32 pixels inside a blue frame" wait_until 10 pixels_are "$RED"
 check "the window is at the Windows position, framed" test "$(geometry "$W")" = "36 46 168 108"
+check "WM_CLASS names the qube, program and window class" \
+    eval 'xprop -display "$DOM0" -id "$W" WM_CLASS | grep -q "\"win:fen-wintest\", \"win:FenestraTestApp\""'
 
 press() { # XID KEYS...
     local w=$1
