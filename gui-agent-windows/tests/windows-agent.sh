@@ -171,6 +171,15 @@ check "after guid restarts the window comes back" wait_until 20 eval \
 W=$(dom0_win win)
 check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
 
+# An agent restart: the new agent finds the existing window by enumeration
+# and listens on the same ports again; guid reconnects by itself.
+stop agent
+spawn agent2 wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
+check "after the agent restarts the window comes back" wait_until 20 eval \
+    '[ -n "$(dom0_win win "\[win\] renamed")" ]'
+W=$(dom0_win win)
+check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
+
 stop app
 check "closing the Win32 app removes the dom0 window" \
     wait_until 10 eval '[ -z "$(dom0_list | awk '"'"'$7 == "win"'"'"')" ]'
