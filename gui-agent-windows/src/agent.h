@@ -94,8 +94,10 @@ struct agent {
 };
 
 /* link.c */
+/* write_cap: most bytes queued for a slow dom0 before the link is dropped
+ * (must hold the largest message the link sends). */
 int link_init(struct link *l, const char *name, int port, enum fen_stream in_stream,
-              enum fen_stream_kind kind);
+              enum fen_stream_kind kind, size_t write_cap);
 void link_service(struct agent *a, struct link *l);
 int link_send(struct agent *a, struct link *l, uint32_t type, uint32_t window, const void *body,
               uint32_t len);

@@ -8,18 +8,17 @@
 #include "agent.h"
 #include "fenestra/log.h"
 
-#define LINK_WRITE_CAP (8u * 1024u * 1024u)
 #define LINK_BUF_HINT (256u * 1024u)
 
 int link_init(struct link *l, const char *name, int port, enum fen_stream in_stream,
-              enum fen_stream_kind kind)
+              enum fen_stream_kind kind, size_t write_cap)
 {
     l->name = name;
     l->port = port;
     l->in_stream = in_stream;
     l->kind = kind;
     l->rd = fen_reader_create(in_stream, 0);
-    l->wr = fen_writer_create(LINK_WRITE_CAP);
+    l->wr = fen_writer_create(write_cap);
     l->ev = WSACreateEvent();
     l->ev_fd = -1;
     if (!l->rd || !l->wr || l->ev == WSA_INVALID_EVENT)

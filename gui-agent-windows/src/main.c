@@ -14,6 +14,11 @@
 #include "agent.h"
 #include "fenestra/log.h"
 
+/* Output caps: gui messages are small (pixels travel in the pool); one
+ * clipboard reply can be the protocol's largest message. */
+#define GUI_WRITE_CAP (8u * 1024u * 1024u)
+#define CLIP_WRITE_CAP (FEN_MAX_BODY_BYTES + sizeof(struct fen_hdr))
+
 static DWORD g_main_thread;
 
 static BOOL WINAPI handle_console_ctrl(DWORD type)
@@ -122,9 +127,10 @@ int main(int argc, char **argv)
     a->own_hwnd = CreateWindowExW(0, L"STATIC", L"fenestra-agent", 0, 0, 0, 0, 0, HWND_MESSAGE,
                                   NULL, GetModuleHandleW(NULL), NULL);
     if (!a->cap || !a->own_hwnd ||
-        link_init(&a->gui, "gui", FEN_PORT_GUI, FEN_GUI_FROM_DOM0, FEN_STREAM_GUI) != 0 ||
+        link_init(&a->gui, "gui", FEN_PORT_GUI, FEN_GUI_FROM_DOM0, FEN_STREAM_GUI, GUI_WRITE_CAP) !=
+            0 ||
         link_init(&a->clip, "clipboard", FEN_PORT_CLIPBOARD, FEN_CLIP_FROM_DOM0,
-                  FEN_STREAM_CLIPBOARD) != 0) {
+                  FEN_STREAM_CLIPBOARD, CLIP_WRITE_CAP) != 0) {
         fen_log(ERROR, "cannot set up the agent");
         goto out;
     }

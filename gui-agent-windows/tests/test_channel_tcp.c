@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -272,6 +273,19 @@ static void mapper_refuses_unsealed_pool(void **state)
     fen_mapper_destroy(m);
     unlink(path);
     close(fd);
+    /* A FIFO at the configured path neither hangs dom0 nor is accepted. */
+    char fifo[] = "/tmp/fen-test-fifo-XXXXXX";
+    int tfd = mkstemp(fifo);
+    assert_true(tfd >= 0);
+    close(tfd);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    snprintf(spec, sizeof spec, "tcp:%u:%s", free_portbase(), fifo);
+    m = fen_mapper_create(spec);
+    assert_non_null(m);
+    assert_int_not_equal(fen_mapper_set_pool(m, 0, -1, 4, &err), FEN_OK);
+    fen_mapper_destroy(m);
+    unlink(fifo);
     /* A relative path is refused outright (dom0 names its pool exactly). */
     snprintf(spec, sizeof spec, "tcp:%u:pool", free_portbase());
     assert_null(fen_mapper_create(spec));

@@ -308,7 +308,9 @@ static enum fen_err file_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id,
     if (npages == 0 || npages > FEN_MAX_POOL_PAGES)
         return fen_pages_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
                               (unsigned)FEN_MAX_POOL_PAGES);
-    int nfd = open(fm->path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: should the path ever name a FIFO, open must not hang dom0
+     * (the checks below then refuse it). */
+    int nfd = open(fm->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (nfd < 0)
         return fen_pages_fail(err, FEN_E_STATE, "POOL: cannot open the configured pool: %s",
                               strerror(errno));
