@@ -188,6 +188,8 @@ static int send_gui(struct agent *a, uint32_t type, uint32_t window, const void 
 
 int wintrack_send_dump(struct agent *a, struct agent_win *w)
 {
+    if (!a->gui.ready)
+        return -1; /* no pages while dom0 is away: on_down freed them all */
     uint32_t width = w->rect.w, height = w->rect.h, stride = width * FEN_BYTES_PER_PIXEL;
     size_t npages = ((size_t)stride * height + FEN_PAGE_SIZE - 1) / FEN_PAGE_SIZE;
     struct fen_share *share = fen_pool_share(a->pool, npages);
