@@ -4,6 +4,9 @@
  *   "local:DIR"  UNIX stream socket DIR/vchan-PORT.sock (testing and running
  *                without a hypervisor); fds can ride along (SCM_RIGHTS)
  *   "xen:DOMID"  Debian's libxenvchan to/from domain DOMID
+ *   "tcp:PORTBASE[:POOLPATH]"  127.0.0.1 only, for guests that have no
+ *                UNIX sockets (the Windows agent under Wine); no fd passing,
+ *                the page pool is a sealed file dom0 names (docs/windows-agent.md)
  * The guest side is the server (it creates the channel and waits), dom0 the
  * client.  Either may start first: a client init fails cleanly (NULL) when
  * the server is not there yet, and the caller retries.
@@ -75,8 +78,8 @@ enum fen_chan_state fen_chan_is_open(const struct fen_chan *ch);
 /* Close and free; accepts NULL. */
 void fen_chan_close(struct fen_chan *ch);
 
-/* "local" or "xen"; NULL for a malformed spec.  The remainder (DIR / DOMID)
- * goes to *rest. */
+/* "local", "xen" or "tcp"; NULL for a malformed spec.  The remainder
+ * (DIR / DOMID / PORTBASE[:POOLPATH]) goes to *rest. */
 const char *fen_spec_backend(const char *spec, const char **rest);
 
 #endif
