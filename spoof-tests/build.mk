@@ -1,2 +1,5 @@
-# spoof-tests/: the hostile guest (fen-hostile) and the attack cases.
+# spoof-tests/: the hostile guest (fen-hostile, also used by the gui
+# integration tests) and the attack cases on a real dom0 Xvfb.  `make spoof`
+# runs the `spoof` group alone.
 $(call program,fen-hostile,spoof-tests/hostile.c,$(LIB_fenestra),$(FEN_LIBS),)
+$(call test_script,spoof-tests/attacks.sh,spoof)

@@ -18,6 +18,9 @@
  *   bytes HEX                        raw bytes on the channel
  *   repeat N COMMAND...              run COMMAND N times
  *   sleep MS
+ *   fstoggle ID N                    N fullscreen requests and N leaves (dom0 answers each)
+ *   create-many FIRST N X Y W H      N windows (ids FIRST..), created and mapped
+ *   echo TEXT                        print TEXT (a marker for the test script)
  *   stall                            stop reading from dom0 (keep writing)
  *   expect-close SECS                exit 0 if dom0 closes the channel in time, else 3
  *   hold                             keep running, reading dom0's messages, until killed
@@ -393,6 +396,36 @@ static int run_command(struct hostile *h, char **a, int n)
         uint64_t end = now_ms() + (uint64_t)num(a[1]);
         while (now_ms() < end && !h->closed)
             pump(h, (int)(end - now_ms()));
+        return 0;
+    }
+    if (!strcmp(c, "fstoggle") && n >= 3) {
+        uint32_t id = (uint32_t)num(a[1]);
+        for (long i = 0; i < num(a[2]); i++) {
+            struct fen_msg_wm_flags on = {FEN_WMFLAG_FULLSCREEN, 0}, off = {0, FEN_WMFLAG_FULLSCREEN};
+            if (send_msg(h, FEN_MSG_WM_FLAGS, id, &on, sizeof on) < 0 ||
+                send_msg(h, FEN_MSG_WM_FLAGS, id, &off, sizeof off) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(c, "create-many") && n >= 7) {
+        /* create-many FIRST N X Y W H: ids FIRST..FIRST+N-1, mapped */
+        uint32_t first = (uint32_t)num(a[1]);
+        for (long i = 0; i < num(a[2]); i++) {
+            struct fen_msg_create m = {.rect = {(int32_t)num(a[3]), (int32_t)num(a[4]),
+                                                (uint32_t)num(a[5]), (uint32_t)num(a[6])}};
+            struct fen_msg_map mp = {0, 0};
+            if (send_msg(h, FEN_MSG_CREATE, first + (uint32_t)i, &m, sizeof m) < 0 ||
+                send_msg(h, FEN_MSG_MAP, first + (uint32_t)i, &mp, sizeof mp) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(c, "echo")) {
+        for (int i = 1; i < n; i++)
+            printf("%s%s", a[i], i + 1 < n ? " " : "");
+        printf("\n");
+        fflush(stdout);
         return 0;
     }
     if (!strcmp(c, "stall")) {
