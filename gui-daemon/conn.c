@@ -251,6 +251,8 @@ int guid_conn_service(struct guid_conn *c)
         }
         int fd = c->msg.type == FEN_MSG_POOL ? fen_chan_take_fd(c->ch) : -1;
         if (guid_wstate_handle(c->ws, &c->msg, fd, &err) != FEN_OK) {
+            if (guid_conn_check_broken(c)) /* a reply hit the output cap: say so */
+                return -1;
             char why[220];
             snprintf(why, sizeof(why), "%s", err.reason);
             guid_conn_drop(c, why);
