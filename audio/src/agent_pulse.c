@@ -10,6 +10,9 @@
 
 #define CTX_RETRY_US 1000000u
 #define MIC_RING_US 500000u
+/* What the feed cannot take (its buffer is full) beyond this slack is
+ * dropped, oldest first: latency stays the buffer's (see audiod_pulse.c). */
+#define MIC_SLACK_US 5000u
 
 static void setup_next(struct agent *a);
 
@@ -182,7 +185,7 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
         return;
     audio_ring_push(a->mic_ring, pcm, len);
     pump_mic(a);
-    audio_ring_trim(a->mic_ring, audio_format_usec_to_bytes(&a->mic_fmt, a->cfg->mic_latency_us));
+    audio_ring_trim(a->mic_ring, audio_format_usec_to_bytes(&a->mic_fmt, MIC_SLACK_US));
 }
 
 /* ---- what the guest is doing ----------------------------------------- */

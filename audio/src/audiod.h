@@ -11,6 +11,7 @@
 
 #include <pulse/pulseaudio.h>
 
+#include "audio_adapt.h"
 #include "audio_format.h"
 #include "audio_link.h"
 #include "audio_ring.h"
@@ -45,6 +46,7 @@ struct audiod {
     bool play_corked;   /* the PA stream is corked (after a guest CORK + drain) */
     bool play_started;  /* data was played since the last (un)cork: underflows count */
     struct audio_ring *play_ring;
+    struct audio_adapt play_adapt; /* dom0 buffer: grows on underruns, shrinks when quiet */
     pa_stream *mic;     /* exists only while attached and the guest is connected */
 
     /* microphone policy: detached until the user attaches it */
@@ -67,6 +69,8 @@ void audiod_play_teardown(struct audiod *d);
 void audiod_mic_teardown(struct audiod *d);
 void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len);
 void audiod_play_cork(struct audiod *d, bool corked);
+/* 1 s housekeeping: let the playback buffer shrink back after quiet time. */
+void audiod_play_tick(struct audiod *d);
 /* Current dom0 playback latency in usec (0 when unknown). */
 uint32_t audiod_play_latency(struct audiod *d);
 

@@ -118,6 +118,7 @@ static void handle_tick(pa_mainloop_api *a, pa_time_event *e, const struct timev
 {
     struct audiod *d = data;
     audiod_streams_update(d);
+    audiod_play_tick(d);
     if (audio_link_is_open(d->link) && d->have_format) {
         struct fen_msg_audio_latency lat = {.usec = audiod_play_latency(d)};
         (void)audio_link_send(d->link, FEN_MSG_AUDIO_LATENCY, &lat, sizeof lat);
@@ -145,12 +146,13 @@ static void full_status(struct audiod *d, char *out, size_t size)
     snprintf(out, size,
              "ok qube=%s guest_connected=%s connections=%" PRIu64 " protocol_errors=%" PRIu64
              " format=\"%s\" playing=%s corked=%s play_bytes=%" PRIu64 " underruns=%" PRIu64
-             " play_dropped=%" PRIu64 " play_latency_us=%u guest_latency_us=%u"
+             " play_dropped=%" PRIu64 " play_buffer_us=%u play_latency_us=%u guest_latency_us=%u"
              " mic=%s mic_bytes=%" PRIu64 "\n",
              d->cfg->qube, audio_link_is_open(d->link) ? "yes" : "no",
              audio_link_connections(d->link), audio_link_protocol_errors(d->link), desc,
              d->play ? "yes" : "no", d->guest_corked ? "yes" : "no", d->play_bytes, d->underruns,
-             d->play_ring ? audio_ring_dropped(d->play_ring) : 0, audiod_play_latency(d),
+             d->play_ring ? audio_ring_dropped(d->play_ring) : 0,
+             d->play ? d->play_adapt.current_us : d->cfg->target_latency_us, audiod_play_latency(d),
              d->guest_latency_us, d->mic_attached ? "attached" : "detached", d->mic_bytes);
 }
 

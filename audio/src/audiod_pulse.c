@@ -2,6 +2,7 @@
  * qube, and a microphone record stream that exists only while the user has
  * attached the microphone to this qube. */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "audio_pulse_util.h"
@@ -10,10 +11,32 @@
 
 #define MIC_FRAGMENT_US 5000u
 #define CTX_RETRY_US 1000000u
-/* Above the target latency of audio waiting in audiod (beyond what dom0's
- * PulseAudio already holds), the oldest is dropped: a guest clock running
- * fast, or a burst after a stall, must not build up latency. */
+/* Audio that dom0's PulseAudio cannot take because its buffer is full is
+ * pure extra latency (a guest clock running fast, a burst at start-up):
+ * beyond this little slack the oldest is dropped, so the latency stays the
+ * buffer's. */
+#define PLAY_SLACK_US 5000u
 #define PLAY_RING_US 500000u
+/* Adaptive buffer: +5 ms per underrun, at most 40 ms above the target,
+ * back down one step after 30 s without underruns. */
+#define ADAPT_STEP_US 5000u
+#define ADAPT_HEADROOM_US 40000u
+#define ADAPT_QUIET_MS 30000u
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void apply_buffer(struct audiod *d)
+{
+    if (!d->play || pa_stream_get_state(d->play) != PA_STREAM_READY)
+        return;
+    pa_buffer_attr attr = audio_pulse_play_attr(&d->play_fmt, d->play_adapt.current_us);
+    audio_pulse_op_done(pa_stream_set_buffer_attr(d->play, &attr, NULL, NULL));
+}
 
 static void set_qube_props(pa_proplist *pl, const char *qube, const char *what)
 {
@@ -62,6 +85,10 @@ static void handle_play_underflow(pa_stream *s, void *data)
     if (!d->guest_corked && d->play_started) {
         d->underruns++;
         fen_log(DEBUG, "playback underrun (%llu)", (unsigned long long)d->underruns);
+        if (audio_adapt_underrun(&d->play_adapt, now_ms())) {
+            fen_log(INFO, "playback underrun: buffer raised to %u us", d->play_adapt.current_us);
+            apply_buffer(d);
+        }
     }
 }
 
@@ -126,7 +153,10 @@ static void play_setup(struct audiod *d)
     pa_stream_set_state_callback(d->play, handle_play_state, d);
     pa_stream_set_write_callback(d->play, handle_play_write, d);
     pa_stream_set_underflow_callback(d->play, handle_play_underflow, d);
-    pa_buffer_attr attr = audio_pulse_play_attr(&d->play_fmt, d->cfg->target_latency_us);
+    audio_adapt_init(&d->play_adapt, d->cfg->target_latency_us,
+                     d->cfg->target_latency_us + ADAPT_HEADROOM_US, ADAPT_STEP_US, ADAPT_QUIET_MS,
+                     now_ms());
+    pa_buffer_attr attr = audio_pulse_play_attr(&d->play_fmt, d->play_adapt.current_us);
     /* early requests: dom0's sink runs with a short block (minreq) and our
      * whole tlength absorbs the guest's jitter; with ADJUST_LATENCY PulseAudio
      * would give half of it to the sink's block and underrun far more often
@@ -153,8 +183,7 @@ void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len)
     }
     audio_ring_push(d->play_ring, pcm, len);
     pump_play(d);
-    audio_ring_trim(d->play_ring,
-                    audio_format_usec_to_bytes(&d->play_fmt, d->cfg->target_latency_us));
+    audio_ring_trim(d->play_ring, audio_format_usec_to_bytes(&d->play_fmt, PLAY_SLACK_US));
 }
 
 static void handle_drained(pa_stream *s, int success, void *data)
@@ -178,6 +207,14 @@ void audiod_play_cork(struct audiod *d, bool corked)
     } else if (d->play_corked) {
         audio_pulse_op_done(pa_stream_cork(d->play, 0, NULL, NULL));
         d->play_corked = false;
+    }
+}
+
+void audiod_play_tick(struct audiod *d)
+{
+    if (d->play && audio_adapt_tick(&d->play_adapt, now_ms())) {
+        fen_log(INFO, "no underrun for a while: buffer back to %u us", d->play_adapt.current_us);
+        apply_buffer(d);
     }
 }
 

@@ -4,9 +4,9 @@
  *
  * Plays a 40 ms chirp every 250 ms into PLAY_SINK and records, at the same
  * time, REF_SOURCE (where the chirp enters the path) and OUT_SOURCE (where it
- * leaves).  Each recorded chunk is stamped with CLOCK_MONOTONIC minus the
- * stream's reported latency, so a sample's capture time is known on both
- * sides; the latency of one chirp is out_time - ref_time.  Prints
+ * leaves).  Each recorded chunk is stamped with CLOCK_MONOTONIC when read
+ * (both recorders alike, so their own delays cancel), which dates every
+ * sample on both sides; the latency of one chirp is out_time - ref_time.  Prints
  * "chirps=N median_ms=X p95_ms=Y min_ms=Z max_ms=W".
  * Playback path: REF = guest sink monitor, OUT = dom0 sink monitor.
  * Microphone path: REF = dom0's source, OUT = the guest's default source. */
@@ -40,6 +40,8 @@ struct recorder {
     int error;
 };
 
+static bool raw_stamps;
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -67,7 +69,7 @@ static void *record_thread(void *arg)
             break;
         }
         double t = now_s();
-        pa_usec_t lat = pa_simple_get_latency(s, &err);
+        pa_usec_t lat = raw_stamps ? 0 : pa_simple_get_latency(s, &err);
         tone_s16_to_mono(buf, CHUNK, 1, r->x + r->n);
         r->n += CHUNK;
         r->idx_end[r->nchunks] = r->n;
@@ -135,6 +137,12 @@ int main(int argc, char **argv)
         return 2;
     }
     double secs = atof(argv[7]);
+    /* Default: stamp chunks when read.  Both recorders are set up alike
+     * (5 ms fragments from a null sink's monitor), so their delivery delays
+     * cancel; AUDIO_LATENCY_COMPENSATE=1 subtracts PulseAudio's reported
+     * stream latency instead (noisier here: its timing info goes stale). */
+    const char *comp = getenv("AUDIO_LATENCY_COMPENSATE");
+    raw_stamps = !(comp && *comp == '1');
     if (secs < 1 || secs > 600)
         return 2;
     atomic_bool stop = false;

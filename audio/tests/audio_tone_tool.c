@@ -5,6 +5,9 @@
  *   audio-tone analyze FREQ [RATE CHANNELS]          S16LE on stdin: checks the
  *       dominant frequency is FREQ +-2 % and >= 95 % of 10 ms blocks are
  *       non-silent (after trimming leading/trailing silence); exit 0 when so
+ *   audio-tone gaps [RATE CHANNELS]                  S16LE on stdin: between the
+ *       first and the last loud sample, count the silent 10 ms blocks
+ *       (dropouts); prints "seconds=S silent_blocks=N"
  *   audio-tone silent [RATE CHANNELS]                S16LE on stdin: exit 0 when
  *       every sample is (near) zero and at least 0.1 s arrived
  * Every mode prints what it measured on stdout. */
@@ -134,6 +137,28 @@ int main(int argc, char **argv)
         bool good = len >= (size_t)(rate / 2) && fabs(freq - expect) <= 0.02 * expect &&
                     ratio >= 0.95;
         return good ? 0 : 1;
+    }
+    if (!strcmp(mode, "gaps")) {
+        double rate = argc > 2 ? atof(argv[2]) : 48000;
+        unsigned ch = argc > 3 ? (unsigned)atoi(argv[3]) : 2;
+        if (ch < 1 || ch > 2)
+            return 2;
+        size_t n;
+        float *x = read_mono(ch, &n);
+        if (!x)
+            return 1;
+        size_t first = 0, last = n, block = (size_t)(rate / 100);
+        while (first < n && fabsf(x[first]) < 0.01f)
+            first++;
+        while (last > first && fabsf(x[last - 1]) < 0.01f)
+            last--;
+        size_t len = last - first;
+        double ratio = tone_nonsilent_ratio(x + first, len, block, 0.02);
+        size_t blocks = block ? len / block : 0;
+        printf("seconds=%.1f silent_blocks=%.0f\n", (double)len / rate,
+               (double)blocks * (1.0 - ratio));
+        free(x);
+        return 0;
     }
     if (!strcmp(mode, "silent")) {
         double rate = argc > 2 ? atof(argv[2]) : 48000;

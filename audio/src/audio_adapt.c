@@ -1,0 +1,37 @@
+/* Adaptive buffer size (see audio_adapt.h). */
+#include "audio_adapt.h"
+
+void audio_adapt_init(struct audio_adapt *a, uint32_t target_us, uint32_t ceiling_us,
+                      uint32_t step_us, uint64_t quiet_ms, uint64_t now_ms)
+{
+    a->target_us = target_us;
+    a->ceiling_us = ceiling_us < target_us ? target_us : ceiling_us;
+    a->step_us = step_us;
+    a->quiet_ms = quiet_ms;
+    a->current_us = target_us;
+    a->last_change_ms = now_ms;
+    a->underruns = 0;
+}
+
+bool audio_adapt_underrun(struct audio_adapt *a, uint64_t now_ms)
+{
+    a->underruns++;
+    a->last_change_ms = now_ms;
+    if (a->step_us == 0 || a->current_us >= a->ceiling_us)
+        return false;
+    uint32_t next = a->current_us + a->step_us;
+    a->current_us = next > a->ceiling_us || next < a->current_us ? a->ceiling_us : next;
+    return true;
+}
+
+bool audio_adapt_tick(struct audio_adapt *a, uint64_t now_ms)
+{
+    if (a->step_us == 0 || a->current_us <= a->target_us)
+        return false;
+    if (now_ms < a->last_change_ms || now_ms - a->last_change_ms < a->quiet_ms)
+        return false;
+    a->current_us = a->current_us - a->target_us > a->step_us ? a->current_us - a->step_us
+                                                              : a->target_us;
+    a->last_change_ms = now_ms;
+    return true;
+}

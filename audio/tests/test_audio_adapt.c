@@ -1,0 +1,75 @@
+/* Adaptive buffer: grows one step per underrun up to the ceiling, shrinks
+ * back after quiet periods, never below the target. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdint.h>
+
+#include "audio_adapt.h"
+
+static void underruns_grow_the_buffer_up_to_the_ceiling(void **state)
+{
+    (void)state;
+    struct audio_adapt a;
+    audio_adapt_init(&a, 20000, 40000, 5000, 10000, 0);
+    assert_int_equal(a.current_us, 20000);
+    assert_true(audio_adapt_underrun(&a, 100));
+    assert_int_equal(a.current_us, 25000);
+    for (int i = 0; i < 10; i++)
+        audio_adapt_underrun(&a, 200 + i);
+    assert_int_equal(a.current_us, 40000);
+    assert_false(audio_adapt_underrun(&a, 300));
+    assert_int_equal(a.underruns, 12);
+}
+
+static void quiet_periods_shrink_it_back_to_the_target(void **state)
+{
+    (void)state;
+    struct audio_adapt a;
+    audio_adapt_init(&a, 20000, 40000, 15000, 10000, 0);
+    audio_adapt_underrun(&a, 1000);
+    audio_adapt_underrun(&a, 1000);
+    assert_int_equal(a.current_us, 40000); /* 50000 clamped */
+    assert_false(audio_adapt_tick(&a, 5000));
+    assert_true(audio_adapt_tick(&a, 11000));
+    assert_int_equal(a.current_us, 25000);
+    assert_false(audio_adapt_tick(&a, 12000)); /* not quiet long enough again */
+    assert_true(audio_adapt_tick(&a, 21000));
+    assert_int_equal(a.current_us, 20000); /* never below the target */
+    assert_false(audio_adapt_tick(&a, 100000));
+    /* a clock going backwards changes nothing */
+    audio_adapt_underrun(&a, 200000);
+    assert_false(audio_adapt_tick(&a, 100));
+}
+
+static void step_zero_disables_adapting(void **state)
+{
+    (void)state;
+    struct audio_adapt a;
+    audio_adapt_init(&a, 30000, 10000, 0, 1000, 0);
+    assert_int_equal(a.ceiling_us, 30000);
+    assert_false(audio_adapt_underrun(&a, 5));
+    assert_int_equal(a.current_us, 30000);
+    assert_false(audio_adapt_tick(&a, 99999));
+}
+
+static void huge_values_do_not_wrap(void **state)
+{
+    (void)state;
+    struct audio_adapt a;
+    audio_adapt_init(&a, 0xfffff000u, 0xffffffffu, 0x10000u, 1, 0);
+    assert_true(audio_adapt_underrun(&a, 1));
+    assert_int_equal(a.current_us, 0xffffffffu);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(underruns_grow_the_buffer_up_to_the_ceiling),
+        cmocka_unit_test(quiet_periods_shrink_it_back_to_the_target),
+        cmocka_unit_test(step_zero_disables_adapting),
+        cmocka_unit_test(huge_values_do_not_wrap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
