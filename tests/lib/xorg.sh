@@ -89,7 +89,7 @@ start_xorg() {
     _xorg_write_conf "$conf" "$w" "$h"
     mkfifo "$fifo"
     spawn "xorg-$var" bash -c 'exec Xorg -config "$1" -modulepath "$2,/usr/lib/xorg/modules" \
-        -logfile "$3" -logverbose 7 -noreset -nolisten tcp -novtswitch -sharevts \
+        -logfile "$3" -noreset -nolisten tcp -novtswitch -sharevts \
         +extension Composite +extension DAMAGE +extension MIT-SHM +extension XTEST \
         -displayfd 3 3>"$4"' _ "$conf" "$FEN_XORG_MODULES" "$log" "$fifo"
     if ! read -r -t 30 dpy <"$fifo"; then
