@@ -43,3 +43,6 @@ TEST_PROGRAMS += $(O)/tests/fen-glcolors
 $(call test_script,tests/xorg/e2e-driver.sh,xorg)
 $(call test_script,tests/xorg/gl-driver.sh,xorg)
 $(call test_script,tests/xorg/integration-on-xorg.sh,xorg)
+
+# driver_mode.c's pixmap report -> WINDOW_DUMP translation (no X server).
+$(call test_program,test_driver_mode_dump,tests/xorg/test_driver_mode_dump.c,$(LIB_fenestra),-lcmocka $(call pc_libs,xcb) $(FEN_LIBS),,xorg)
