@@ -47,7 +47,7 @@ struct audiod {
     bool play_started;  /* data was played since the last (un)cork: underflows count */
     struct audio_ring *play_ring;
     struct audio_adapt play_adapt; /* dom0 buffer: grows on underruns, shrinks when quiet */
-    pa_stream *mic;     /* exists only while attached and the guest is connected */
+    pa_stream *mic;     /* exists only while attached and a guest application records */
 
     /* microphone policy: detached until the user attaches it */
     bool mic_attached;
@@ -63,7 +63,8 @@ struct audiod {
 void audiod_pulse_start(struct audiod *d);
 void audiod_pulse_stop(struct audiod *d);
 /* Create or remove streams so they match the state: playback while a format
- * is negotiated; microphone only while attached AND the guest is connected. */
+ * is negotiated; microphone only while the user attached it AND the guest is
+ * connected AND an application in the guest records. */
 void audiod_streams_update(struct audiod *d);
 void audiod_play_teardown(struct audiod *d);
 void audiod_mic_teardown(struct audiod *d);

@@ -95,6 +95,7 @@ static bool handle_msg(void *data, const struct fen_msg *m, char *why, size_t wh
             fen_log(INFO, "guest %s recording%s", m->u.audio_mic_request.active ? "started" : "stopped",
                     d->mic_attached ? "" : " (microphone detached: it gets silence)");
         d->guest_wants_mic = m->u.audio_mic_request.active != 0;
+        audiod_streams_update(d);
         return true;
     case FEN_MSG_AUDIO_LATENCY:
         d->guest_latency_us = m->u.audio_latency.usec;

@@ -323,7 +323,9 @@ void audiod_streams_update(struct audiod *d)
 {
     bool link_open = d->link && audio_link_is_open(d->link);
     bool want_play = d->ctx_ready && link_open && d->have_format;
-    bool want_mic = want_play && d->mic_attached;
+    /* the microphone policy: the user attached it AND an application in the
+     * guest records; either one missing, no record stream exists at all */
+    bool want_mic = want_play && d->mic_attached && d->guest_wants_mic;
     if (!want_mic)
         audiod_mic_teardown(d);
     if (!want_play)

@@ -80,11 +80,14 @@ check "detached: dom0 has no recording stream for the qube" \
 
 # --- attached ---------------------------------------------------------------
 check "guictl mic attach answers attached" bash -c "$BIN/guictl mic attach $QUBE | grep -q ': attached'"
-recording() { [ "$(mic_field recording)" = yes ]; }
-check "attached: audiod records dom0's default source" wait_until 10 recording
-timeout 4 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-attached.raw" &
-rec=$!
 sleep 0.3
+check "attached, but no guest application records: still no recording stream" \
+    bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* recording=\([a-z]*\).*/\1/p')\" = no ]"
+timeout 5 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-attached.raw" &
+rec=$!
+recording() { [ "$(mic_field recording)" = yes ]; }
+check "attached and a guest application records: audiod records dom0's default source" \
+    wait_until 10 recording
 pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone660.raw"
 wait $rec
 if "$TOOLS/audio-tone" analyze 660 <"$T/guest-in-attached.raw" >"$T/analyze-mic.txt"; then
@@ -97,6 +100,9 @@ echo "# microphone: $(cat "$T/analyze-mic.txt")"
 check "attached: microphone bytes are counted" bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* mic_bytes=\([0-9]*\).*/\1/p')\" -gt 0 ]"
 
 # --- detach stops it: the counter in the detach reply never moves again -----
+timeout 4 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >/dev/null &
+rec=$!
+wait_until 10 recording
 pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone440.raw" &
 player=$!
 sleep 0.5
@@ -112,7 +118,22 @@ else
 fi
 check "detach: the recording stream is gone from dom0" \
     bash -c "! PULSE_SERVER=$PULSE_dom0_SERVER pactl list source-outputs | grep -q '\\[$QUBE\\]'"
+wait $rec
 wait $player
+
+# --- a stalled guest: dom0 drops microphone audio, never queues it unbounded
+mic attach >/dev/null
+timeout 20 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >/dev/null &
+rec=$!
+wait_until 10 recording
+kill -STOP "$PID_agent"
+dropping() { [ "$(mic_field mic_dropped)" -gt 0 ] 2>/dev/null; }
+check "stalled guest: audiod keeps answering and drops microphone audio (bounded queue)" \
+    wait_until 15 dropping
+kill -CONT "$PID_agent"
+check "stalled guest: the channel survives the stall" connected
+mic detach >/dev/null
+kill "$rec" 2>/dev/null; wait "$rec" 2>/dev/null
 
 # --- a hostile guest: garbage closes the channel, audiod stays and reconnects
 stop agent
