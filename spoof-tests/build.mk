@@ -3,3 +3,4 @@
 # runs the `spoof` group alone.
 $(call program,fen-hostile,spoof-tests/hostile.c,$(LIB_fenestra),$(FEN_LIBS),)
 $(call test_script,spoof-tests/attacks.sh,spoof)
+$(call test_script,spoof-tests/fullscreen.sh,spoof)
