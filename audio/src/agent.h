@@ -13,6 +13,7 @@
 
 #include <pulse/pulseaudio.h>
 
+#include "audio_adapt.h"
 #include "audio_format.h"
 #include "audio_link.h"
 #include "audio_ring.h"
@@ -56,6 +57,8 @@ struct agent {
     pa_stream *rec;             /* records fenestra.monitor */
     pa_stream *micplay;         /* plays dom0's microphone into fenestra_mic */
     struct audio_ring *mic_ring;
+    struct audio_adapt mic_adapt; /* feed buffer: grows on underruns, shrinks when quiet */
+    uint64_t mic_last_pcm_ms;     /* when dom0 last sent microphone data */
     int pending_unloads;
 
     /* what the guest is doing */
@@ -68,6 +71,7 @@ struct agent {
     uint64_t sent_bytes;
     uint64_t dropped_bytes;
     uint64_t mic_bytes;
+    uint64_t mic_underruns;
 };
 
 /* agent_pulse.c */
@@ -81,6 +85,8 @@ void agent_rec_restart(struct agent *a);
 void agent_mic_restart(struct agent *a);
 void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len);
 uint32_t agent_rec_latency(struct agent *a);
+/* 1 s housekeeping: let the feed buffer shrink back after quiet time. */
+void agent_mic_tick(struct agent *a);
 
 /* agent_main.c: state changes to tell dom0 about */
 void agent_send_cork(struct agent *a);

@@ -123,6 +123,7 @@ static void handle_tick(pa_mainloop_api *api, pa_time_event *e, const struct tim
         agent_rec_restart(a);
     if (a->devices_ready && a->have_mic_fmt && !a->micplay)
         agent_mic_restart(a);
+    agent_mic_tick(a);
     if (audio_link_is_open(a->link)) {
         struct fen_msg_audio_latency lat = {.usec = agent_rec_latency(a)};
         (void)audio_link_send(a->link, FEN_MSG_AUDIO_LATENCY, &lat, sizeof lat);

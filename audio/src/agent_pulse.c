@@ -2,6 +2,7 @@
  * recording sent to dom0, the microphone playback fed from dom0, and the
  * state dom0 is told about (playing or corked, recording or not). */
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "agent.h"
@@ -13,6 +14,20 @@
 /* What the feed cannot take (its buffer is full) beyond this slack is
  * dropped, oldest first: latency stays the buffer's (see audiod_pulse.c). */
 #define MIC_SLACK_US 5000u
+/* Adaptive feed buffer, as audiod's playback buffer (audiod_pulse.c). */
+#define ADAPT_STEP_US 5000u
+#define ADAPT_HEADROOM_US 40000u
+#define ADAPT_QUIET_MS 30000u
+/* An underrun counts only while dom0 is sending: after a detach the feed
+ * runs dry on purpose. */
+#define MIC_FLOWING_MS 50u
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static void setup_next(struct agent *a);
 
@@ -95,9 +110,13 @@ uint32_t agent_rec_latency(struct agent *a)
 {
     pa_usec_t usec = 0;
     int negative = 0;
-    if (!a->rec || pa_stream_get_state(a->rec) != PA_STREAM_READY ||
-        pa_stream_get_latency(a->rec, &usec, &negative) < 0 || negative)
+    if (!a->rec || pa_stream_get_state(a->rec) != PA_STREAM_READY)
         return 0;
+    /* a sink's monitor can report a negative latency (the sink renders
+     * ahead): count it as 0; add what waits in our queue to dom0 */
+    if (pa_stream_get_latency(a->rec, &usec, &negative) < 0 || negative)
+        usec = 0;
+    usec += audio_format_bytes_to_usec(&a->play_fmt, audio_link_pending(a->link));
     return usec > 10000000u ? 10000000u : (uint32_t)usec;
 }
 
@@ -127,12 +146,39 @@ static void handle_mic_write(pa_stream *s, size_t nbytes, void *data)
     pump_mic(data);
 }
 
+static void apply_mic_buffer(struct agent *a)
+{
+    pa_buffer_attr attr = audio_pulse_play_attr(&a->mic_fmt, a->mic_adapt.current_us);
+    audio_pulse_op_done(pa_stream_set_buffer_attr(a->micplay, &attr, NULL, NULL));
+}
+
+static void handle_mic_underflow(pa_stream *s, void *data)
+{
+    struct agent *a = data;
+    uint64_t now = now_ms();
+    if (now - a->mic_last_pcm_ms > MIC_FLOWING_MS)
+        return;
+    a->mic_underruns++;
+    if (audio_adapt_underrun(&a->mic_adapt, now)) {
+        fen_log(INFO, "microphone feed underrun: buffer raised to %u us", a->mic_adapt.current_us);
+        apply_mic_buffer(a);
+    }
+}
+
+void agent_mic_tick(struct agent *a)
+{
+    if (a->micplay && pa_stream_get_state(a->micplay) == PA_STREAM_READY &&
+        audio_adapt_tick(&a->mic_adapt, now_ms()))
+        apply_mic_buffer(a);
+}
+
 static void mic_teardown(struct agent *a)
 {
     if (!a->micplay)
         return;
     pa_stream_set_state_callback(a->micplay, NULL, NULL);
     pa_stream_set_write_callback(a->micplay, NULL, NULL);
+    pa_stream_set_underflow_callback(a->micplay, NULL, NULL);
     pa_stream_disconnect(a->micplay);
     pa_stream_unref(a->micplay);
     a->micplay = NULL;
@@ -165,7 +211,11 @@ void agent_mic_restart(struct agent *a)
         return;
     pa_stream_set_state_callback(a->micplay, handle_mic_state, a);
     pa_stream_set_write_callback(a->micplay, handle_mic_write, a);
-    pa_buffer_attr attr = audio_pulse_play_attr(&a->mic_fmt, a->cfg->mic_latency_us);
+    pa_stream_set_underflow_callback(a->micplay, handle_mic_underflow, a);
+    audio_adapt_init(&a->mic_adapt, a->cfg->mic_latency_us,
+                     a->cfg->mic_latency_us + ADAPT_HEADROOM_US, ADAPT_STEP_US, ADAPT_QUIET_MS,
+                     now_ms());
+    pa_buffer_attr attr = audio_pulse_play_attr(&a->mic_fmt, a->mic_adapt.current_us);
     if (pa_stream_connect_playback(a->micplay, AGENT_MIC_SINK, &attr,
                                    PA_STREAM_EARLY_REQUESTS | PA_STREAM_DONT_MOVE |
                                        PA_STREAM_INTERPOLATE_TIMING |
@@ -181,6 +231,7 @@ void agent_mic_restart(struct agent *a)
 void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
 {
     a->mic_bytes += len;
+    a->mic_last_pcm_ms = now_ms();
     if (!a->mic_ring)
         return;
     audio_ring_push(a->mic_ring, pcm, len);

@@ -20,7 +20,13 @@ set-default-sink speakers
 $extra
 PAEOF
     # -n: no default.pa; no ALSA/udev/dbus modules are loaded at all.
-    spawn "pulse-$name" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
+    # PULSE_RT=1 (benchmark): the whole daemon at SCHED_RR 4, as a
+    # real-time audio server (PipeWire) runs its data path; by default only
+    # PulseAudio's I/O threads are real-time and its main thread, which
+    # carries client streams, is merely niced.
+    local rt=()
+    [ "${PULSE_RT:-0}" = 1 ] && command -v chrt >/dev/null && rt=(chrt -r 4)
+    spawn "pulse-$name" "${rt[@]}" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
         PULSE_RUNTIME_PATH="$dir/runtime" PULSE_STATE_PATH="$dir/state" \
         DBUS_SESSION_BUS_ADDRESS=disabled: \
         pulseaudio -n --daemonize=no --exit-idle-time=-1 --system=no --disallow-exit \
