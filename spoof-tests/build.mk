@@ -4,3 +4,4 @@
 $(call program,fen-hostile,spoof-tests/hostile.c,$(LIB_fenestra),$(FEN_LIBS),)
 $(call test_script,spoof-tests/attacks.sh,spoof)
 $(call test_script,spoof-tests/fullscreen.sh,spoof)
+$(call test_script,spoof-tests/offsets.sh,spoof)

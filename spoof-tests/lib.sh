@@ -72,8 +72,10 @@ SYNCN=0
 gsync() {
     SYNCN=$((SYNCN + 1))
     g "echo sync-$SYNCN"
-    wait_until 20 grep -qsx "sync-$SYNCN" "$HLOG"
+    wait_until 20 _synced "sync-$SYNCN"
 }
+# the marker came back, or the guest is gone (dom0 closed the channel)
+_synced() { grep -qsx "$1" "$HLOG" || ! kill -0 "${_fen_pids[guest$GN]:-0}" 2>/dev/null; }
 
 work_windows() { dom0_list | awk '$7 == "work" && $6 == "mapped" { print $1 }'; }
 all_work_windows() { dom0_list | awk '$7 == "work" { print $1 }'; }
