@@ -73,8 +73,20 @@ static int setup_x(struct agent *a)
     if (a->have_xfixes)
         free(xcb_xfixes_query_version_reply(c, xcb_xfixes_query_version(c, 5, 0), NULL));
 
+    /* Manual redirection: the guest X server keeps every window in its
+     * pixmap and never composites it onto the guest's own screen, which
+     * nobody looks at -- with automatic redirection that was one more
+     * full-window copy per frame in the guest.  Only one client may redirect
+     * manually (a guest compositor, say): then fall back to automatic. */
     xcb_generic_error_t *e = xcb_request_check(
-        c, xcb_composite_redirect_subwindows_checked(c, a->root, XCB_COMPOSITE_REDIRECT_AUTOMATIC));
+        c, xcb_composite_redirect_subwindows_checked(c, a->root, XCB_COMPOSITE_REDIRECT_MANUAL));
+    if (e) {
+        fen_log(INFO, "manual redirection refused (X error %u), redirecting automatically",
+                e->error_code);
+        free(e);
+        e = xcb_request_check(c, xcb_composite_redirect_subwindows_checked(
+                                     c, a->root, XCB_COMPOSITE_REDIRECT_AUTOMATIC));
+    }
     if (e) {
         fen_log(ERROR, "cannot redirect the guest's windows (X error %u)", e->error_code);
         free(e);
