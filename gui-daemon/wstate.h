@@ -125,7 +125,8 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
 void guid_wstate_reset(struct guid_wstate *ws);
 
 /* Replace the policy.  Revoking allow_fullscreen turns fullscreen windows
- * into framed, maximized ones.  0, or -1 when telling the guest failed. */
+ * into framed, maximized ones; lowered limits bind new windows and dumps
+ * (what exists stays).  0, or -1 when telling the guest failed. */
 int guid_wstate_set_policy(struct guid_wstate *ws, const struct guid_wpolicy *p);
 const struct guid_wpolicy *guid_wstate_policy(const struct guid_wstate *ws);
 
