@@ -10,6 +10,7 @@ source "$FENESTRA_SRC/audio/tests/pulse-lib.sh"
 fen_test_init audio
 TOOLS=$FENESTRA_BUILD/tests
 FMT=(--raw --format=s16le --rate=48000 --channels=2)
+REC=(--latency-msec=50)
 QUBE=work
 
 start_pulse guest || { not_ok "guest PulseAudio starts"; finish; exit; }
@@ -50,7 +51,7 @@ check "the guest's default sink and source are Fenestra's" wait_until 10 guest_r
 # --- playback: a 440 Hz tone played in the guest is heard in dom0 ----------
 "$TOOLS/audio-tone" gen 440 2 >"$T/tone440.raw"
 "$TOOLS/audio-tone" gen 660 2 >"$T/tone660.raw"
-timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" -d speakers.monitor >"$T/dom0-out.raw" &
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" "${REC[@]}" -d speakers.monitor >"$T/dom0-out.raw" &
 rec=$!
 sleep 0.3
 pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
@@ -68,7 +69,7 @@ check "dom0 shows the qube's stream as [$QUBE]" \
 
 # --- microphone detached (the default) --------------------------------------
 check "the microphone starts detached" bash -c "$BIN/guictl mic status $QUBE | grep -q ': detached mic_bytes=0 '"
-timeout 3 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-detached.raw" &
+timeout 3 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" "${REC[@]}" >"$T/guest-in-detached.raw" &
 rec=$!
 pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone660.raw"
 wait $rec
@@ -83,7 +84,7 @@ check "guictl mic attach answers attached" bash -c "$BIN/guictl mic attach $QUBE
 sleep 0.3
 check "attached, but no guest application records: still no recording stream" \
     bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* recording=\([a-z]*\).*/\1/p')\" = no ]"
-timeout 5 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >"$T/guest-in-attached.raw" &
+timeout 5 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" "${REC[@]}" >"$T/guest-in-attached.raw" &
 rec=$!
 recording() { [ "$(mic_field recording)" = yes ]; }
 check "attached and a guest application records: audiod records dom0's default source" \
@@ -100,7 +101,7 @@ echo "# microphone: $(cat "$T/analyze-mic.txt")"
 check "attached: microphone bytes are counted" bash -c "[ \"\$($BIN/guictl mic status $QUBE | sed -n 's/.* mic_bytes=\([0-9]*\).*/\1/p')\" -gt 0 ]"
 
 # --- detach stops it: the counter in the detach reply never moves again -----
-timeout 4 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >/dev/null &
+timeout 4 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" "${REC[@]}" >/dev/null &
 rec=$!
 wait_until 10 recording
 pa dom0 pacat "${FMT[@]}" -d mic <"$T/tone440.raw" &
@@ -123,7 +124,7 @@ wait $player
 
 # --- a stalled guest: dom0 drops microphone audio, never queues it unbounded
 mic attach >/dev/null
-timeout 20 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" >/dev/null &
+timeout 20 env PULSE_SERVER="$PULSE_guest_SERVER" parec "${FMT[@]}" "${REC[@]}" >/dev/null &
 rec=$!
 wait_until 10 recording
 kill -STOP "$PID_agent"
@@ -151,7 +152,7 @@ errors=$(status_field protocol_errors)
 check "audiod counted each hostile connection as a protocol error (got $errors)" [ "${errors:-0}" -ge 6 ]
 start_agent
 check "audiod reconnects to a restarted agent" wait_until 20 connected
-timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" -d speakers.monitor >"$T/dom0-out2.raw" &
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" "${REC[@]}" -d speakers.monitor >"$T/dom0-out2.raw" &
 rec=$!
 sleep 0.3
 wait_until 10 guest_ready

@@ -20,13 +20,7 @@ set-default-sink speakers
 $extra
 PAEOF
     # -n: no default.pa; no ALSA/udev/dbus modules are loaded at all.
-    # PULSE_RT=1 (benchmark): the whole daemon at SCHED_RR 4, as a
-    # real-time audio server (PipeWire) runs its data path; by default only
-    # PulseAudio's I/O threads are real-time and its main thread, which
-    # carries client streams, is merely niced.
-    local rt=()
-    [ "${PULSE_RT:-0}" = 1 ] && command -v chrt >/dev/null && rt=(chrt -r 4)
-    spawn "pulse-$name" "${rt[@]}" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
+    spawn "pulse-$name" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
         PULSE_RUNTIME_PATH="$dir/runtime" PULSE_STATE_PATH="$dir/state" \
         DBUS_SESSION_BUS_ADDRESS=disabled: \
         pulseaudio -n --daemonize=no --exit-idle-time=-1 --system=no --disallow-exit \
@@ -34,7 +28,15 @@ PAEOF
         -F "$dir/config.pa"
     printf -v "PULSE_${name}_SERVER" 'unix:%s/native' "$dir"
     export "PULSE_${name}_SERVER"
-    wait_until 15 pa "$name" pactl info >/dev/null 2>&1
+    wait_until 15 pa "$name" pactl info >/dev/null 2>&1 || return 1
+    # PULSE_RT=1 (benchmark): raise the daemon's main thread, which carries
+    # the client streams, to SCHED_RR 4 (PulseAudio itself makes only its
+    # I/O threads real-time and leaves this one at nice -11).  The pid is
+    # the one spawn started: pulseaudio runs in the foreground under env.
+    if [ "${PULSE_RT:-0}" = 1 ]; then
+        local var="PID_pulse_$name"
+        chrt -r -p 4 "${!var}" || echo "# chrt failed: main thread not real-time" >&2
+    fi
 }
 
 pa() {
