@@ -159,4 +159,13 @@ wait_until 10 guest_ready
 pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
 wait $rec
 check "after reconnecting the tone plays again" "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out2.raw"
+
+# --- audiod restarts: it reconnects to the running agent, microphone detached
+mic attach >/dev/null
+stop audiod
+spawn audiod2 env PULSE_SERVER="$PULSE_dom0_SERVER" "$BIN/audiod" --qube $QUBE --connect "$SPEC" \
+    "${LAT[@]}"
+check "a restarted audiod reconnects to the running agent" wait_until 20 connected
+check "a restarted audiod starts with the microphone detached" \
+    bash -c "$BIN/guictl mic status $QUBE | grep -q ': detached mic_bytes=0 '"
 finish
