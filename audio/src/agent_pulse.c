@@ -18,8 +18,9 @@
 #define ADAPT_STEP_US 5000u
 #define ADAPT_HEADROOM_US 40000u
 #define ADAPT_QUIET_MS 30000u
-/* An underrun counts only while dom0 is sending: after a detach the feed
- * runs dry on purpose. */
+/* An underrun counts only while dom0 is sending and a guest application
+ * records: after a detach, or when recording stops, the feed runs dry on
+ * purpose. */
 #define MIC_FLOWING_MS 50u
 
 static uint64_t now_ms(void)
@@ -156,8 +157,8 @@ static void handle_mic_underflow(pa_stream *s, void *data)
 {
     struct agent *a = data;
     uint64_t now = now_ms();
-    if (now - a->mic_last_pcm_ms > MIC_FLOWING_MS)
-        return;
+    if (!a->recording || now - a->mic_last_pcm_ms > MIC_FLOWING_MS)
+        return; /* nobody records (dom0 stopped sending on purpose) */
     a->mic_underruns++;
     if (audio_adapt_underrun(&a->mic_adapt, now)) {
         fen_log(INFO, "microphone feed underrun: buffer raised to %u us", a->mic_adapt.current_us);
