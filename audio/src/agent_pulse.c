@@ -39,9 +39,10 @@ static void handle_rec_read(pa_stream *s, size_t nbytes, void *data)
     struct agent *a = data;
     const void *p;
     size_t n;
-    while (pa_stream_readable_size(s) > 0) {
+    pa_stream_ref(s); /* keep it alive even if a send drops the link */
+    while (a->rec == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
-            return;
+            break;
         /* silence from an idle sink is not sent: dom0's stream is corked */
         if (p && a->sink_running && audio_link_is_open(a->link)) {
             const uint8_t *b = p;
@@ -58,8 +59,10 @@ static void handle_rec_read(pa_stream *s, size_t nbytes, void *data)
                 left -= chunk;
             }
         }
-        pa_stream_drop(s);
+        if (a->rec == s)
+            pa_stream_drop(s);
     }
+    pa_stream_unref(s);
 }
 
 static void handle_rec_state(pa_stream *s, void *data)

@@ -26,7 +26,9 @@
 
 #define TICK_US 1000000u
 #define QUEUE_CAP (512u * 1024u) /* output queue to the guest */
-#define CTL_TIMEOUT_MS 500
+/* control clients are trusted and local; a short timeout bounds how long
+ * a stuck one can hold the loop (and the audio) */
+#define CTL_TIMEOUT_MS 200
 
 /* ---- guest messages -------------------------------------------------- */
 

@@ -232,37 +232,46 @@ uint32_t audiod_play_latency(struct audiod *d)
 
 /* ---- microphone ------------------------------------------------------ */
 
+/* Send one captured fragment to the guest; false when the link went down
+ * (which tears this stream down: the caller stops). */
+static bool send_mic(struct audiod *d, const uint8_t *b, size_t left)
+{
+    while (left > 0) {
+        size_t chunk = left > FEN_MAX_AUDIO_CHUNK_BYTES ? FEN_MAX_AUDIO_CHUNK_BYTES : left;
+        /* a stalled guest loses microphone audio, never dom0's memory */
+        if (audio_link_pending(d->link) + chunk > audio_link_queue_cap(d->link) / 2)
+            d->mic_dropped += chunk;
+        else if (audio_link_send_pcm(d->link, FEN_MSG_AUDIO_MIC_PCM, b, (uint32_t)chunk) == 0)
+            d->mic_bytes += chunk;
+        else
+            return false;
+        b += chunk;
+        left -= chunk;
+    }
+    return true;
+}
+
 static void handle_mic_read(pa_stream *s, size_t nbytes, void *data)
 {
     struct audiod *d = data;
     const void *p;
     size_t n;
-    while (pa_stream_readable_size(s) > 0) {
+    /* sending can drop the link, which tears this stream down: keep it
+     * alive until we return */
+    pa_stream_ref(s);
+    while (d->mic == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
-            return;
+            break;
         /* p == NULL is a hole: nothing to send */
-        if (p && d->mic_attached && d->link && audio_link_is_open(d->link)) {
-            const uint8_t *b = p;
-            size_t left = n;
-            while (left > 0) {
-                size_t chunk = left > FEN_MAX_AUDIO_CHUNK_BYTES ? FEN_MAX_AUDIO_CHUNK_BYTES : left;
-                /* a stalled guest loses microphone audio, never dom0's memory */
-                if (audio_link_pending(d->link) + chunk > audio_link_queue_cap(d->link) / 2) {
-                    d->mic_dropped += chunk;
-                } else if (audio_link_send_pcm(d->link, FEN_MSG_AUDIO_MIC_PCM, b,
-                                               (uint32_t)chunk) == 0) {
-                    d->mic_bytes += chunk;
-                } else {
-                    break;
-                }
-                b += chunk;
-                left -= chunk;
-            }
-        }
-        pa_stream_drop(s);
-        if (!d->mic) /* the link dropped and tore the stream down */
-            return;
+        bool up = true;
+        if (p && d->mic_attached && d->link && audio_link_is_open(d->link))
+            up = send_mic(d, p, n);
+        if (d->mic == s)
+            pa_stream_drop(s);
+        if (!up)
+            break;
     }
+    pa_stream_unref(s);
 }
 
 static void handle_mic_state(pa_stream *s, void *data)
