@@ -11,6 +11,7 @@ GUID_SRCS := gui-daemon/main.c gui-daemon/loop.c gui-daemon/conn.c gui-daemon/xs
 	gui-daemon/xinput.c gui-daemon/ctlsock.c $(GUID_CORE_SRCS) $(GUID_POLICY_SRCS)
 GUID_XCB := xcb xcb-shm xcb-icccm xcb-keysyms xcb-randr
 $(call program,guid,$(GUID_SRCS),$(LIB_fenestra) $(O)/lib/libfenpolicy.a,$(call pc_libs,$(GUID_XCB)) -linih $(FEN_LIBS),$(call pc_cflags,$(GUID_XCB)) -Ipolicy)
+$(call test_program,test_guid_wstate_policy,gui-daemon/tests/test_wstate_policy.c gui-daemon/wstate.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 $(call test_program,test_guid_monitor,gui-daemon/tests/test_monitor.c gui-daemon/monitor.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 
 # Unit tests: pure parsing and the window state driven through a recording

@@ -71,6 +71,9 @@ int guid_loop_run(struct guid *g)
         int banner = guid_fullscreen_timeout(g->xs->fs, now);
         if (banner >= 0 && (timeout < 0 || banner < timeout))
             timeout = banner;
+        int paint = guid_wstate_flush_due(g->ws, now);
+        if (paint >= 0 && (timeout < 0 || paint < timeout))
+            timeout = paint;
         int r = poll(p, 4, timeout);
         guid_fullscreen_tick(g->xs->fs, guid_monotonic_ms());
         if (r < 0) {
@@ -92,5 +95,6 @@ int guid_loop_run(struct guid *g)
             if (guid_conn_service(g->conn) == 1)
                 attach_clipd(g);
         }
+        guid_wstate_flush(g->ws, guid_monotonic_ms()); /* coalesced damage, rate-capped */
     }
 }

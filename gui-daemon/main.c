@@ -160,6 +160,17 @@ static void on_hotkey(void *ctx, const char *verb, uint64_t ms)
     (void)guid_clipd_notify(cfg->clipd_socket, verb, cfg->qube, arg);
 }
 
+#define GUID_PAINT_FPS 60
+
+/* GUID_PAINT_FPS, or FENESTRA_PAINT_FPS (0 = no budget; for benchmarks). */
+static uint64_t paint_fps(void)
+{
+    const char *e = getenv("FENESTRA_PAINT_FPS");
+    char *end;
+    unsigned long v = e ? strtoul(e, &end, 10) : 0;
+    return (e && *end == '\0' && v <= 1000) ? v : GUID_PAINT_FPS;
+}
+
 static void on_fullscreen_exit(void *ctx)
 {
     struct guid *g = ctx;
@@ -222,6 +233,11 @@ int main(int argc, char **argv)
                                 .max_windows = cfg.max_windows,
                                 .max_memory = cfg.max_window_memory};
     (void)guid_wstate_set_policy(g.ws, &wpol);
+    /* A qube may repaint the whole screen GUID_PAINT_FPS times a second;
+     * beyond that its damage is merged and painted as budget returns, so a
+     * guest flooding damage cannot flood the dom0 X server. */
+    guid_wstate_set_paint_budget(g.ws, (uint64_t)g.xs->screen->width_in_pixels *
+                                           g.xs->screen->height_in_pixels * paint_fps());
     g.fs = guid_fullscreen_create(g.xs, &cfg.fs_exit_key, cfg.fs_exit_text);
     if (g.fs == NULL)
         goto out;

@@ -18,6 +18,10 @@ struct guid_wstate {
     uint32_t dump_kind;
     struct guid_wpolicy policy;
     uint64_t memory; /* sum of the windows' dump.bytes */
+    uint64_t paint_rate;     /* pixels per second; 0: no budget, paint at once */
+    int64_t budget;          /* pixels that may be painted now (may go negative) */
+    uint64_t last_refill;    /* monotonic ms */
+    bool dirty;              /* some window has pending damage or geometry */
     size_t count;
     struct guid_win *wins[FEN_MAX_WINDOWS_PER_QUBE];
 };
@@ -131,21 +135,124 @@ void guid_win_content_size(const struct guid_wstate *ws, const struct guid_win *
     *ch = w->outer.h > f2 ? w->outer.h - f2 : 0;
 }
 
-/* Clip to the dump and to what the dom0 window shows, then paint. */
-static void paint_clipped(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r)
+/* Clip to the dump and to what the dom0 window shows, then paint.
+ * Returns the pixels painted. */
+static int64_t paint_clipped(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r)
 {
     uint32_t cw, ch;
     if (!w->dump.valid)
-        return;
+        return 0;
     guid_win_content_size(ws, w, &cw, &ch);
     if (!fen_rect_clip(&r, w->dump.width, w->dump.height) || !fen_rect_clip(&r, cw, ch))
-        return;
+        return 0;
     ws->x.win_paint(ws->x.ctx, w, &r);
+    return (int64_t)r.w * r.h;
 }
 
 void guid_wstate_repaint(struct guid_wstate *ws, struct guid_win *w, const struct fen_rect *r)
 {
-    paint_clipped(ws, w, *r);
+    (void)paint_clipped(ws, w, *r);
+}
+
+/* ---- damage coalescing ------------------------------------------------ */
+
+static struct fen_rect bbox(struct fen_rect a, struct fen_rect b)
+{
+    int64_t x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int64_t x1 = (int64_t)a.x + a.w, y1 = (int64_t)a.y + a.h;
+    if ((int64_t)b.x + b.w > x1)
+        x1 = (int64_t)b.x + b.w;
+    if ((int64_t)b.y + b.h > y1)
+        y1 = (int64_t)b.y + b.h;
+    return (struct fen_rect){(int32_t)x0, (int32_t)y0, (uint32_t)(x1 - x0), (uint32_t)(y1 - y0)};
+}
+
+static bool contains(const struct fen_rect *a, const struct fen_rect *b)
+{
+    return b->x >= a->x && b->y >= a->y && (int64_t)b->x + b->w <= (int64_t)a->x + a->w &&
+           (int64_t)b->y + b->h <= (int64_t)a->y + a->h;
+}
+
+/* Remember r (clipped to the dump) for the next flush; a full list becomes
+ * its bounding box. */
+static void add_pending(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r)
+{
+    if (!w->dump.valid || !fen_rect_clip(&r, w->dump.width, w->dump.height))
+        return;
+    for (uint32_t i = 0; i < w->npending; i++)
+        if (contains(&w->pending[i], &r))
+            return;
+    ws->dirty = true;
+    if (w->npending < GUID_PENDING_MAX) {
+        w->pending[w->npending++] = r;
+        return;
+    }
+    struct fen_rect all = r;
+    for (uint32_t i = 0; i < w->npending; i++)
+        all = bbox(all, w->pending[i]);
+    w->pending[0] = all;
+    w->npending = 1;
+}
+
+static int64_t burst(const struct guid_wstate *ws) { return (int64_t)(ws->paint_rate / 30); }
+
+void guid_wstate_set_paint_budget(struct guid_wstate *ws, uint64_t pixels_per_second)
+{
+    if (pixels_per_second > (UINT64_C(1) << 40))
+        pixels_per_second = UINT64_C(1) << 40;
+    ws->paint_rate = pixels_per_second;
+    ws->budget = burst(ws);
+    ws->last_refill = 0;
+    if (pixels_per_second == 0)
+        guid_wstate_flush(ws, 0);
+}
+
+static void refill(struct guid_wstate *ws, uint64_t now_ms)
+{
+    if (ws->last_refill == 0 || now_ms < ws->last_refill) {
+        ws->last_refill = now_ms;
+        return;
+    }
+    uint64_t dt = now_ms - ws->last_refill;
+    if (dt > 1000)
+        dt = 1000;
+    ws->budget += (int64_t)(ws->paint_rate * dt / 1000);
+    if (ws->budget > burst(ws))
+        ws->budget = burst(ws);
+    ws->last_refill = now_ms;
+}
+
+int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms)
+{
+    if (!ws->dirty)
+        return -1;
+    if (ws->paint_rate == 0 || ws->budget > 0)
+        return 0;
+    /* ms until the budget is positive again (at least 1) */
+    uint64_t ms = ((uint64_t)(-ws->budget) * 1000 + ws->paint_rate - 1) / ws->paint_rate;
+    uint64_t elapsed = now_ms > ws->last_refill ? now_ms - ws->last_refill : 0;
+    ms = ms > elapsed ? ms - elapsed : 0;
+    return ms == 0 ? 1 : (int)(ms > 1000 ? 1000 : ms);
+}
+
+void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
+{
+    if (ws->paint_rate != 0)
+        refill(ws, now_ms);
+    if (!ws->dirty || (ws->paint_rate != 0 && ws->budget <= 0))
+        return;
+    for (size_t i = 0; i < ws->count; i++) {
+        struct guid_win *w = ws->wins[i];
+        if (w->geometry_pending) {
+            w->geometry_pending = false;
+            ws->x.win_geometry(ws->x.ctx, w);
+            ws->budget -= (int64_t)w->outer.w * w->outer.h;
+        }
+        for (uint32_t j = 0; j < w->npending; j++)
+            ws->budget -= paint_clipped(ws, w, w->pending[j]);
+        w->npending = 0;
+    }
+    ws->dirty = false;
 }
 
 static int send_msg(struct guid_wstate *ws, uint32_t type, uint32_t window, const void *body,
@@ -296,7 +403,13 @@ static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
     w->dump = nd;
     fen_mapping_unmap(ws->mapper, old);
     struct fen_rect all = {0, 0, nd.width, nd.height};
-    paint_clipped(ws, w, all);
+    w->npending = 0; /* the whole new image is painted: pending damage is moot */
+    if (ws->paint_rate == 0)
+        (void)paint_clipped(ws, w, all);
+    else if (ws->budget > 0)
+        ws->budget -= paint_clipped(ws, w, all);
+    else
+        add_pending(ws, w, all);
     struct fen_msg_dump_ack ack = {d->serial};
     if (send_msg(ws, FEN_MSG_DUMP_ACK, w->id, &ack, sizeof(ack)) != 0)
         return fail(err, FEN_E_STATE, "WINDOW_DUMP: cannot send DUMP_ACK");
@@ -363,7 +476,12 @@ static enum fen_err handle_wm_flags(struct guid_wstate *ws, struct guid_win *w,
      * allows it for this qube; either way the guest is told it is
      * fullscreen, so applications behave. */
     if ((set & FEN_WMFLAG_FULLSCREEN) && !(w->wm_flags & FEN_WMFLAG_FULLSCREEN)) {
-        if (enter_fullscreen(ws, w)) {
+        /* Out of paint budget (a guest toggling fullscreen in a loop makes
+         * the X server repaint a monitor each time): not granted now. */
+        bool afford = ws->paint_rate == 0 || ws->budget > 0;
+        if (afford && enter_fullscreen(ws, w)) {
+            if (ws->paint_rate != 0)
+                ws->budget -= (int64_t)w->rect.w * w->rect.h;
             granted.set |= FEN_WMFLAG_FULLSCREEN;
             geometry = true;
         }
@@ -502,11 +620,25 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
         }
         w->rect = msg->u.configure.rect;
         w->override_redirect = msg->u.configure.override_redirect != 0;
+        if (ws->paint_rate != 0 && ws->budget <= 0) {
+            /* a flood of moves/resizes: apply the latest when budget returns */
+            w->geometry_pending = true;
+            ws->dirty = true;
+            return FEN_OK;
+        }
         ws->x.win_geometry(ws->x.ctx, w);
+        if (ws->paint_rate != 0)
+            ws->budget -= (int64_t)w->outer.w * w->outer.h; /* X clears and exposes it */
         return FEN_OK;
     case FEN_MSG_DAMAGE:
-        for (uint32_t i = 0; i < msg->u.damage.count; i++)
-            paint_clipped(ws, w, msg->u.damage.rects[i]);
+        for (uint32_t i = 0; i < msg->u.damage.count; i++) {
+            if (ws->paint_rate == 0)
+                paint_clipped(ws, w, msg->u.damage.rects[i]);
+            else if (ws->budget > 0 && w->npending == 0)
+                ws->budget -= paint_clipped(ws, w, msg->u.damage.rects[i]);
+            else
+                add_pending(ws, w, msg->u.damage.rects[i]);
+        }
         return FEN_OK;
     case FEN_MSG_WINDOW_DUMP:
         return handle_dump(ws, w, msg, err);

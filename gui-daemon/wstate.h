@@ -24,6 +24,8 @@ struct guid_dump {
     struct fen_mapping *map; /* owned by the window; unmapped on replace/destroy */
 };
 
+#define GUID_PENDING_MAX 16
+
 struct guid_win {
     uint32_t id;          /* guest-chosen, nonzero */
     struct fen_rect rect; /* guest geometry of the content (root coordinates) */
@@ -45,6 +47,10 @@ struct guid_win {
                             later requests get the framed, maximized kind */
     uint32_t cursor;        /* glyph or FEN_CURSOR_DEFAULT */
     struct guid_dump dump;
+    /* Damage not painted yet (see guid_wstate_set_paint_budget). */
+    struct fen_rect pending[GUID_PENDING_MAX];
+    uint32_t npending;
+    bool geometry_pending; /* rect changed while out of budget: apply later */
     /* Set by the X side: the dom0 window and the outer (framed) geometry it
      * last asked for, in dom0 root coordinates. */
     uint32_t xid;
@@ -134,6 +140,18 @@ const struct guid_wpolicy *guid_wstate_policy(const struct guid_wstate *ws);
  * fullscreen (back to its earlier geometry, framed); the guest is told.
  * Returns how many windows left, or -1 when telling the guest failed. */
 int guid_wstate_leave_fullscreen(struct guid_wstate *ws);
+
+/* Paint budget (a token bucket of pixels): 0 (the default) paints each
+ * DAMAGE at once.  N > 0: damage is painted at once while the qube has
+ * budget (refilled at N pixels per second, bursts up to N/30); once a guest
+ * floods past it, its damage is collected (merged per window) and painted
+ * when budget returns -- the dom0 X server does at most N pixels/s of work
+ * for the qube, and a well-behaved qube never waits. */
+void guid_wstate_set_paint_budget(struct guid_wstate *ws, uint64_t pixels_per_second);
+/* Refill the budget and paint collected damage it allows (now = monotonic ms). */
+void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms);
+/* ms until guid_wstate_flush has work it may do, or -1 when none pending. */
+int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms);
 
 /* Bytes of guest memory currently mapped for this qube's windows. */
 uint64_t guid_wstate_memory(const struct guid_wstate *ws);

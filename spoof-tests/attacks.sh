@@ -189,7 +189,7 @@ expect_intact "20000 damage messages: guid keeps up, frame intact"
 
 # --- 20. a guest that never reads: disconnected at the write cap
 new_guest
-g "pool 64" "create 95 30 30 100 100" "map 95" "stall" "fstoggle 95 40000"
+g "pool 64" "create 95 30 30 8 8" "dump 95" "map 95" "stall" "redump 95 200000"
 expect_dropped "guest that never reads: dropped at the output cap" "stopped reading"
 
 # --- 21. killed mid-message

@@ -295,6 +295,7 @@ static void check_invariants(struct guid_wstate *ws)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    uint64_t now_ms = 1000;
     struct input in = {data, size};
     struct session s = {guid_wstate_create("fuzz", FRAME, &xops, &sendops), NULL};
     if (s.ws == NULL)
@@ -304,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)guid_wstate_set_policy(s.ws, &pol);
     drop(&s);
     for (int steps = 0; in.n > 0 && steps < 200; steps++) {
-        uint32_t op = take(&in, 1) % 18;
+        uint32_t op = take(&in, 1) % 19;
         struct fen_error err;
         if (op <= 12) {
             if (build_guest(&in, op) != 0) {
@@ -333,6 +334,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             pol.max_windows = take(&in, 1) % 8 + 1;
             pol.max_memory = (uint64_t)(take(&in, 1) % 8 + 1) << 20;
             (void)guid_wstate_set_policy(s.ws, &pol);
+            guid_wstate_set_paint_budget(s.ws, (uint64_t)(take(&in, 1) % 4) * 300000);
+        } else if (op == 16) {
+            now_ms += take(&in, 1); /* time passes: collected damage and geometry land */
+            if (guid_wstate_flush_due(s.ws, now_ms) == 0 || (take(&in, 1) & 1))
+                guid_wstate_flush(s.ws, now_ms);
         } else {
             struct guid_win *w = guid_wstate_at(s.ws, take(&in, 1) % 8);
             struct fen_rect r = take_rect(&in);

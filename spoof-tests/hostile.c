@@ -20,6 +20,7 @@
  *   sleep MS
  *   fstoggle ID N                    N fullscreen requests and N leaves (dom0 answers each)
  *   create-many FIRST N X Y W H      N windows (ids FIRST..), created and mapped
+ *   redump ID N                      N more WINDOW_DUMPs of the same pages (dom0 acks each)
  *   echo TEXT                        print TEXT (a marker for the test script)
  *   stall                            stop reading from dom0 (keep writing)
  *   expect-close SECS                exit 0 if dom0 closes the channel in time, else 3
@@ -419,6 +420,29 @@ static int run_command(struct hostile *h, char **a, int n)
                 send_msg(h, FEN_MSG_MAP, first + (uint32_t)i, &mp, sizeof mp) < 0)
                 return -1;
         }
+        return 0;
+    }
+    if (!strcmp(c, "redump") && n >= 3) {
+        struct hwin *w = win_get(h, (uint32_t)num(a[1]));
+        if (!w || !w->share || !h->pool)
+            return fprintf(stderr, "redump: no dump yet\n"), -1;
+        size_t len = sizeof(struct fen_msg_window_dump) + w->share->npages * 4;
+        uint8_t *body = malloc(len);
+        if (!body)
+            return -1;
+        for (long i = 0; i < num(a[2]); i++) {
+            struct fen_msg_window_dump d = {
+                .kind = FEN_DUMP_LOCAL_POOL, .width = w->w, .height = w->h, .stride = w->w * 4,
+                .format = FEN_FORMAT_XRGB8888, .serial = ++w->serial,
+                .pool_id = fen_pool_id(h->pool), .num_refs = (uint32_t)w->share->npages};
+            memcpy(body, &d, sizeof d);
+            memcpy(body + sizeof d, w->share->refs, w->share->npages * 4);
+            if (send_msg(h, FEN_MSG_WINDOW_DUMP, w->id, body, (uint32_t)len) < 0) {
+                free(body);
+                return -1;
+            }
+        }
+        free(body);
         return 0;
     }
     if (!strcmp(c, "echo")) {
