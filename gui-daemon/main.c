@@ -43,7 +43,10 @@ static void usage(FILE *out)
             "  --help                 this text\n"
             "\n"
             "RUNTIME is $XDG_RUNTIME_DIR/fenestra (or /tmp/fenestra-UID); guid listens on\n"
-            "RUNTIME/guid-NAME.sock (request \"list\").  FENESTRA_LOG_LEVEL=debug for more.\n");
+            "RUNTIME/guid-NAME.sock (requests \"list\", \"policy show\", \"policy set KEY VALUE\").\n"
+            "FENESTRA_LOG_LEVEL=debug for more.  FENESTRA_BANNER_MS (fullscreen banner time)\n"
+            "and FENESTRA_PAINT_FPS (paint budget in full screens/s, 0 = none) are for tests\n"
+            "and benchmarks.\n");
 }
 
 static bool qube_name_ok(const char *s)

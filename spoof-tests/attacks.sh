@@ -9,7 +9,8 @@ source "$(dirname "$0")/../tests/lib/fenestra-test.sh"
 source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
 source "$FENESTRA_SRC/spoof-tests/lib.sh"
 trap '' PIPE
-spoof_setup spoof-attacks "max_windows = 64" "max_window_memory = 32M"
+spoof_setup spoof-attacks "max_windows = 64" "max_window_memory = 32M" \
+    "[qube managed]" "label = orange" "override_redirect = manage"
 
 le32() { local v=$(($1 & 0xffffffff)); printf '%02x%02x%02x%02x' $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)); }
 hdr() { printf '%s%s%s' "$(le32 "$1")" "$(le32 "$2")" "$(le32 "$3")"; } # TYPE WINDOW LEN
@@ -52,6 +53,8 @@ gsync
 expect_intact "override-redirect flipped after map: still framed and titled"
 W=$(work_windows | head -n1)
 check "... kept on screen with its frame visible" on_screen "$W"
+check "... override_redirect = allow (work's policy): unmanaged in dom0, but framed" \
+    eval 'xwininfo -display "$DOM0" -id "$W" | grep -q "Override Redirect State: yes"'
 
 # --- 4. off screen, larger than the screen, moved off screen after map
 new_guest
@@ -259,6 +262,25 @@ expect_dropped "DESTROY of an unknown id: dropped" "unknown window"
 new_guest
 g "raw 0x10c 0 $(le32 0xffffffff)$(le32 0)"
 expect_dropped "POOL with 4294967295 pages: dropped" "POOL|pool|pages"
+
+# --- 30. override_redirect = manage (qube "managed"): a guest override-redirect
+#         window still goes through the dom0 window manager
+mkdir -p "$T/ch-managed"
+rm -f "$T/managed.fifo" && mkfifo "$T/managed.fifo"
+spawn guest_managed bash -c 'exec "$1" --listen "$2" <"$3"' _ "$BIN/fen-hostile" "local:$T/ch-managed" \
+    "$T/managed.fifo"
+exec 6>"$T/managed.fifo"
+spawn guid_managed "$BIN/guid" --qube managed --connect "local:$T/ch-managed" --display "$DOM0" \
+    --config "$CONF"
+printf '%s\n' "pool 16" "create 1 10 10 50 40 or" "title 1 menu" "map 1 or" "configure 1 10 10 50 40 or" >&6
+if wait_dom0_win M managed "" 10; then
+    check "override_redirect = manage: the guest's override-redirect window is managed in dom0" \
+        eval 'xwininfo -display "$DOM0" -id "$M" | grep -q "Override Redirect State: no"'
+    check "... framed in its label color (orange)" frame_ok "$M" f57900
+else
+    not_ok "override_redirect = manage: the window appears"
+fi
+exec 6>&-
 
 # After all of it: the neighbor never noticed and guid work serves a good guest.
 new_guest
