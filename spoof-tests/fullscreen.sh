@@ -10,12 +10,29 @@ source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
 source "$FENESTRA_SRC/spoof-tests/lib.sh"
 trap '' PIPE
 export FENESTRA_BANNER_MS=6000 # slow sanitizer builds need time to look at it
-spoof_setup spoof-fullscreen "allow_fullscreen = yes"
+spoof_setup spoof-fullscreen "allow_fullscreen = yes" "[qube labeltest]" "label = green" \
+    "frame_width = 5"
 MAGENTA=ff00ff
 
 banner_win() { dom0_list | awk -v q="$1" '$6 == "mapped" && $8 == "[dom0]" && $NF == q { print $1; exit }'; }
 no_banner() { [ -z "$(banner_win work)" ]; }
 title_geom() { geometry "$1"; }
+
+# The config file: errors name the line and guid refuses to start; the
+# command line wins over the file.
+printf '[global]\nframe_width = 3\n\n[qube work]\nlabel = pink\n' >"$T/bad.conf"
+out=$("$BIN/guid" --qube work --connect "local:$T/nowhere" --display "$DOM0" --config "$T/bad.conf" 2>&1)
+rc=$?
+check "an invalid config file: guid refuses to start, naming the file and line" \
+    eval '[ "$rc" = 2 ] && grep -q "bad.conf:5: .*pink" <<<"$out"'
+out=$("$BIN/guid" --qube work --connect "local:$T/nowhere" --display "$DOM0" --config "$T/missing.conf" 2>&1)
+rc=$?
+check "a missing --config file: refused" eval '[ "$rc" = 2 ] && grep -q "missing.conf" <<<"$out"'
+spawn guid_labeltest "$BIN/guid" --qube labeltest --label red --connect "local:$T/nowhere" \
+    --display "$DOM0" --config "$CONF"
+check "--label wins over the file's label; frame_width comes from the qube's section" \
+    wait_until 10 eval '"$BIN/guictl" policy labeltest show 2>/dev/null | tr "\n" " " | grep -q "label red frame_width 5 "'
+stop guid_labeltest
 
 check "guictl policy shows the config file's allow_fullscreen" \
     eval '"$BIN/guictl" policy work show | grep -qx "allow_fullscreen yes"'
