@@ -58,6 +58,7 @@ struct agent {
     pa_stream *micplay;         /* plays dom0's microphone into fenestra_mic */
     struct audio_ring *mic_ring;
     struct audio_adapt mic_adapt; /* feed buffer: grows on underruns, shrinks when quiet */
+    struct audio_backlog mic_backlog;
     uint64_t mic_last_pcm_ms;     /* when dom0 last sent microphone data */
     int pending_unloads;
 

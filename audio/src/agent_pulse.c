@@ -11,9 +11,10 @@
 
 #define CTX_RETRY_US 1000000u
 #define MIC_RING_US 500000u
-/* What the feed cannot take (its buffer is full) beyond this slack is
- * dropped, oldest first: latency stays the buffer's (see audiod_pulse.c). */
+/* What the feed cannot take yet waits in our ring: up to the buffer size
+ * while young, cut to the slack when it persists (see audiod_pulse.c). */
 #define MIC_SLACK_US 5000u
+#define MIC_HOLD_MS 200u
 /* Adaptive feed buffer, as audiod's playback buffer (audiod_pulse.c). */
 #define ADAPT_STEP_US 5000u
 #define ADAPT_HEADROOM_US 40000u
@@ -240,7 +241,11 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
         return;
     audio_ring_push(a->mic_ring, pcm, len);
     pump_mic(a);
-    audio_ring_trim(a->mic_ring, audio_format_usec_to_bytes(&a->mic_fmt, MIC_SLACK_US));
+    size_t keep = audio_backlog_keep(
+        &a->mic_backlog, audio_ring_used(a->mic_ring),
+        audio_format_usec_to_bytes(&a->mic_fmt, MIC_SLACK_US),
+        audio_format_usec_to_bytes(&a->mic_fmt, a->mic_adapt.current_us), now_ms(), MIC_HOLD_MS);
+    audio_ring_trim(a->mic_ring, keep);
 }
 
 /* ---- what the guest is doing ----------------------------------------- */

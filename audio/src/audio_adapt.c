@@ -35,3 +35,21 @@ bool audio_adapt_tick(struct audio_adapt *a, uint64_t now_ms)
     a->last_change_ms = now_ms;
     return true;
 }
+
+size_t audio_backlog_keep(struct audio_backlog *b, size_t used, size_t slack, size_t burst,
+                          uint64_t now_ms, uint64_t hold_ms)
+{
+    if (used <= slack) {
+        b->over_since_ms = 0;
+        return burst;
+    }
+    if (b->over_since_ms == 0 || now_ms < b->over_since_ms) {
+        b->over_since_ms = now_ms ? now_ms : 1;
+        return burst;
+    }
+    if (now_ms - b->over_since_ms >= hold_ms) {
+        b->over_since_ms = 0;
+        return slack;
+    }
+    return burst;
+}

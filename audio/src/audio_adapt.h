@@ -10,6 +10,7 @@
 #define FENESTRA_AUDIO_ADAPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct audio_adapt {
@@ -31,5 +32,17 @@ bool audio_adapt_underrun(struct audio_adapt *a, uint64_t now_ms);
 
 /* Periodic check; true when current_us stepped down (apply it). */
 bool audio_adapt_tick(struct audio_adapt *a, uint64_t now_ms);
+
+/* Backlog waiting in front of a stream (bytes it has not asked for yet).
+ * A short backlog is a late request from a busy server and drains by itself;
+ * one that persists is pure extra latency (e.g. audio that arrived during a
+ * stall, after the server played silence) and is cut back to `slack`.
+ * Returns how many bytes the caller may keep now: `burst` while the backlog
+ * is young, `slack` once it has stayed above slack for hold_ms. */
+struct audio_backlog {
+    uint64_t over_since_ms; /* 0: backlog within slack */
+};
+size_t audio_backlog_keep(struct audio_backlog *b, size_t used, size_t slack, size_t burst,
+                          uint64_t now_ms, uint64_t hold_ms);
 
 #endif

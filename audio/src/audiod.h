@@ -47,6 +47,7 @@ struct audiod {
     bool play_started;  /* data was played since the last (un)cork: underflows count */
     struct audio_ring *play_ring;
     struct audio_adapt play_adapt; /* dom0 buffer: grows on underruns, shrinks when quiet */
+    struct audio_backlog play_backlog;
     pa_stream *mic;     /* exists only while attached and a guest application records */
 
     /* microphone policy: detached until the user attaches it */

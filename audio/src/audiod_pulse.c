@@ -11,12 +11,15 @@
 
 #define MIC_FRAGMENT_US 5000u
 #define CTX_RETRY_US 1000000u
-/* Audio that dom0's PulseAudio cannot take because its buffer is full is
- * pure extra latency (a guest clock running fast, a burst at start-up):
- * beyond this little slack the oldest is dropped, so the latency stays the
- * buffer's. */
-#define PLAY_SLACK_US 5000u
+/* Audio waits in our ring while dom0's PulseAudio does not ask for more:
+ * its requests are late (a busy server: drains by itself) or its buffer is
+ * full (audio that arrived during a stall, a guest clock running fast:
+ * persists).  Up to the buffer size is kept while young, so a late request
+ * is not a dropout; a backlog above 5 ms that persists for 200 ms is cut,
+ * oldest first, so the latency returns to the buffer's. */
 #define PLAY_RING_US 500000u
+#define PLAY_SLACK_US 5000u
+#define PLAY_HOLD_MS 200u
 /* Adaptive buffer: +5 ms per underrun, at most 40 ms above the target,
  * back down one step after 30 s without underruns. */
 #define ADAPT_STEP_US 5000u
@@ -183,7 +186,11 @@ void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len)
     }
     audio_ring_push(d->play_ring, pcm, len);
     pump_play(d);
-    audio_ring_trim(d->play_ring, audio_format_usec_to_bytes(&d->play_fmt, PLAY_SLACK_US));
+    size_t keep = audio_backlog_keep(
+        &d->play_backlog, audio_ring_used(d->play_ring),
+        audio_format_usec_to_bytes(&d->play_fmt, PLAY_SLACK_US),
+        audio_format_usec_to_bytes(&d->play_fmt, d->play_adapt.current_us), now_ms(), PLAY_HOLD_MS);
+    audio_ring_trim(d->play_ring, keep);
 }
 
 static void handle_drained(pa_stream *s, int success, void *data)

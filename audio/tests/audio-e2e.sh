@@ -145,6 +145,17 @@ for case in garbage huge-length pcm-before-format partial-frame bad-format wrong
         not_ok "hostile guest ($case): audiod closes the channel" "$(tail -1 "$T/fake-$case.log")"
     fi
 done
+# valid audio far faster than real time: not an error; audiod must drop it
+# (bounded buffer, latency kept) and keep the channel
+if timeout 20 "$TOOLS/audio-fake-guest" "$SPEC" flood >"$T/fake-flood.log" 2>&1; then
+    ok "flooding guest: audiod keeps the channel open"
+else
+    not_ok "flooding guest: audiod keeps the channel open" "$(tail -1 "$T/fake-flood.log")"
+fi
+echo "# $(head -1 "$T/fake-flood.log")"
+dropped=$(status_field play_dropped)
+check "flooding guest: audiod dropped the excess instead of buffering it (dropped ${dropped:-?})" \
+    [ "${dropped:-0}" -gt 0 ]
 check "audiod is still running after hostile guests" kill -0 "$PID_audiod"
 check "audiod logged the qube and the reason" \
     grep -q "\[audiod $QUBE\] WARN .*audio channel closed: .*whole number of" "$T/audiod.log"

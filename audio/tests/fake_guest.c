@@ -10,7 +10,11 @@
  *   pcm-before-format  HELLO, then PCM without a FORMAT
  *   partial-frame      HELLO, FORMAT 48k s16le stereo, PCM of 6 bytes
  *   bad-format         HELLO, FORMAT at 8000 Hz
- *   wrong-direction    HELLO, a MIC_PCM (dom0-to-guest only) */
+ *   wrong-direction    HELLO, a MIC_PCM (dom0-to-guest only)
+ *   flood              HELLO, FORMAT, then valid PCM as fast as the channel
+ *                      takes it for 3 s: not an error, so here success means
+ *                      audiod kept the channel open (it must drop audio, not
+ *                      buffer it) */
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +41,14 @@ static int wait_event(struct fen_chan *ch, long deadline)
     return fen_chan_wait(ch, false);
 }
 
+static void drain(struct fen_chan *ch)
+{
+    uint8_t buf[4096];
+    (void)fen_chan_wait(ch, false);
+    while (fen_chan_read(ch, buf, sizeof buf) > 0)
+        ;
+}
+
 static int put(struct fen_chan *ch, const void *buf, size_t n)
 {
     const uint8_t *b = buf;
@@ -45,6 +57,12 @@ static int put(struct fen_chan *ch, const void *buf, size_t n)
         ssize_t w = fen_chan_write(ch, b, n);
         if (w < 0)
             return -1;
+        if (w == 0) {
+            /* full: keep reading what audiod sends, then retry */
+            drain(ch);
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
         b += w;
         n -= (size_t)w;
     }
@@ -64,6 +82,30 @@ static int hello(struct fen_chan *ch)
     struct fen_msg_hello h = {.magic = FEN_PROTO_MAGIC, .major = FEN_PROTO_MAJOR,
                               .minor = FEN_PROTO_MINOR, .stream = FEN_STREAM_AUDIO};
     return put_msg(ch, FEN_MSG_HELLO, &h, sizeof h);
+}
+
+/* Valid PCM as fast as the channel takes it for 3 s; 0 when audiod kept
+ * the channel open throughout. */
+static int flood(struct fen_chan *ch)
+{
+    static uint8_t msg[4 + 65536];
+    struct fen_msg_audio_format f = {FEN_AUDIO_PLAYBACK, 48000, FEN_AUDIO_S16LE, 2};
+    if (hello(ch) < 0 || put_msg(ch, FEN_MSG_AUDIO_FORMAT, &f, sizeof f) < 0)
+        return -1;
+    uint32_t len = 65536;
+    memcpy(msg, &len, 4);
+    for (size_t i = 4; i < sizeof msg; i++)
+        msg[i] = (uint8_t)(i * 7);
+    long end = now_ms() + 3000;
+    size_t sent = 0;
+    while (now_ms() < end) {
+        if (put_msg(ch, FEN_MSG_AUDIO_PCM, msg, sizeof msg) < 0)
+            return -1;
+        sent += sizeof msg;
+        drain(ch);
+    }
+    printf("flooded %zu bytes (%.0f s of audio in 3 s)\n", sent, sent / 192000.0);
+    return fen_chan_is_open(ch) == FEN_CHAN_OPEN ? 0 : -1;
 }
 
 static int send_case(struct fen_chan *ch, const char *c)
@@ -123,6 +165,13 @@ int main(int argc, char **argv)
             fen_chan_close(ch);
             return 1;
         }
+    }
+    if (!strcmp(argv[2], "flood")) {
+        int frc = flood(ch);
+        fen_chan_close(ch);
+        if (frc < 0)
+            fprintf(stderr, "audiod closed the channel during a valid flood\n");
+        return frc < 0 ? 1 : 0;
     }
     int rc = send_case(ch, argv[2]);
     if (rc == -2) {

@@ -63,6 +63,24 @@ static void huge_values_do_not_wrap(void **state)
     assert_int_equal(a.current_us, 0xffffffffu);
 }
 
+static void a_young_backlog_is_kept_a_persistent_one_cut(void **state)
+{
+    (void)state;
+    struct audio_backlog b = {0};
+    /* within slack: nothing to cut */
+    assert_int_equal(audio_backlog_keep(&b, 100, 960, 3840, 1000, 200), 3840);
+    /* above slack: kept while young */
+    assert_int_equal(audio_backlog_keep(&b, 2000, 960, 3840, 1000, 200), 3840);
+    assert_int_equal(audio_backlog_keep(&b, 2000, 960, 3840, 1150, 200), 3840);
+    /* drained in time: the clock restarts */
+    assert_int_equal(audio_backlog_keep(&b, 500, 960, 3840, 1180, 200), 3840);
+    assert_int_equal(audio_backlog_keep(&b, 2000, 960, 3840, 1190, 200), 3840);
+    assert_int_equal(audio_backlog_keep(&b, 2000, 960, 3840, 1300, 200), 3840);
+    /* persisted for hold_ms: cut to slack */
+    assert_int_equal(audio_backlog_keep(&b, 2000, 960, 3840, 1390, 200), 960);
+    assert_int_equal(audio_backlog_keep(&b, 960, 960, 3840, 1391, 200), 3840);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -70,6 +88,7 @@ int main(void)
         cmocka_unit_test(quiet_periods_shrink_it_back_to_the_target),
         cmocka_unit_test(step_zero_disables_adapting),
         cmocka_unit_test(huge_values_do_not_wrap),
+        cmocka_unit_test(a_young_backlog_is_kept_a_persistent_one_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
