@@ -1,7 +1,7 @@
 /* gui-agent: the guest side of Fenestra's gui stream (private header).
  *
  * One process per guest X server.  It redirects every top-level window with
- * Composite (automatic redirection: the guest screen still shows them),
+ * Composite (manual redirection: nothing is drawn on the unseen guest screen),
  * tracks damage with XDamage, copies damaged pixels into shared pages with
  * MIT-SHM (or, with the Fenestra Xorg driver, only names the pages), and
  * forwards window lifecycle, properties and the cursor to dom0's guid over a
