@@ -6,7 +6,13 @@
  *   xside.c   dom0 X: windows, frame, title, MIT-SHM painting (implements guid_xops)
  *   xinput.c  dom0 events -> guest messages, clipboard hotkeys
  *   ctlsock.c control socket guid-QUBE.sock ("list")
- *   label.c, hotkeys.c  pure parsing */
+ *   label.c, hotkeys.c  pure parsing
+ * Policy (docs/configuration.md, docs/threat-model.md):
+ *   config_load.c  the dom0 config file for this qube (policy/config.h)
+ *   monitor.c      pure monitor geometry (pick, clamp); monitor_x.c asks RandR
+ *   fullscreen.c   allow_fullscreen: raise/focus, banner.c, root-grabbed exit hotkey
+ *   ctl_policy.c   "policy show" / "policy set KEY VALUE" on the control socket
+ * Limits (max_windows, max_window_memory, the paint budget) live in wstate.c. */
 #ifndef GUID_GUID_H
 #define GUID_GUID_H
 
