@@ -250,6 +250,10 @@ new_guest
 g "raw 0x1 0 $(le32 0x464e4553)$(le32 1)$(le32 0)$(le32 1)$(le32 0)$(le32 0)$(le32 0)$(le32 0)"
 expect_dropped "a second HELLO: dropped" "HELLO|expected"
 
+new_guest --no-hello
+g "create 106 10 10 20 20"
+expect_dropped "a guest that skips HELLO: dropped" "expected HELLO"
+
 # --- 28. duplicate and unknown window ids
 new_guest
 g "create 105 10 10 20 20" "create 105 10 10 20 20"

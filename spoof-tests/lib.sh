@@ -5,7 +5,7 @@
 # fen-hostile holding one window the attacks must not affect.
 #
 #   spoof_setup NAME [CONFIG-LINES...]   Xvfb, config file, both guids, neighbor
-#   new_guest                  end the previous hostile guest, start a fresh one
+#   new_guest [--no-hello]     end the previous hostile guest, start a fresh one
 #   g LINE...                  script lines for the hostile guest
 #   gsync                      wait until the guest ran everything sent so far
 #   expect_intact CASE         TAP: guid alive, every work window framed in blue
@@ -56,7 +56,14 @@ new_guest() {
         wait_until 10 eval '[ -z "$(work_windows)" ]'
     fi
     GN=$((GN + 1))
-    hostile_open "guest$GN" "$CH"
+    if [ "${1:-}" = --no-hello ]; then # a guest that skips the handshake
+        rm -f "$T/guest$GN.fifo" && mkfifo "$T/guest$GN.fifo"
+        spawn "guest$GN" bash -c 'exec "$1" --listen "$2" --no-hello <"$3"' _ "$BIN/fen-hostile" \
+            "local:$CH" "$T/guest$GN.fifo"
+        exec 7>"$T/guest$GN.fifo"
+    else
+        hostile_open "guest$GN" "$CH"
+    fi
     GUEST_OPEN=1
     HLOG=$T/guest$GN.log
     MARK=$(wc -l <"$GLOG")
