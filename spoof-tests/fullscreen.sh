@@ -9,7 +9,7 @@ source "$(dirname "$0")/../tests/lib/fenestra-test.sh"
 source "$FENESTRA_SRC/tests/integration/gui-lib.sh"
 source "$FENESTRA_SRC/spoof-tests/lib.sh"
 trap '' PIPE
-export FENESTRA_BANNER_MS=6000 # slow sanitizer builds need time to look at it
+export FENESTRA_BANNER_MS=10000 # room for slow sanitizer builds to look at it
 spoof_setup spoof-fullscreen "allow_fullscreen = yes" "[qube labeltest]" "label = green" \
     "frame_width = 5"
 MAGENTA=ff00ff
@@ -112,7 +112,7 @@ check "guictl refuses unknown keys and bad values" \
 g "create 63 20 20 100 100" "map 63" "flags 63 1 0"
 gsync
 check "re-allowed: the banner shows again" wait_until 5 eval '[ -n "$(banner_win work)" ]'
-check "... and hides by itself after a few seconds" wait_until 20 no_banner
+check "... and hides by itself after a few seconds" wait_until 30 no_banner
 W63=$(dom0_list | awk '$7 == "work" && $6 == "mapped" && $2 == 0 && $3 == 0 && $4 == 800 { print $1; exit }')
 check "... while the window stays fullscreen" test -n "$W63"
 
