@@ -179,4 +179,18 @@ spawn audiod2 env PULSE_SERVER="$PULSE_dom0_SERVER" "$BIN/audiod" --qube $QUBE -
 check "a restarted audiod reconnects to the running agent" wait_until 20 connected
 check "a restarted audiod starts with the microphone detached" \
     bash -c "$BIN/guictl mic status $QUBE | grep -q ': detached mic_bytes=0 '"
+
+# --- dom0's PulseAudio restarts: audiod reconnects and the qube plays again
+stop pulse-dom0
+sleep 0.5
+start_pulse dom0 || not_ok "dom0 PulseAudio restarts"
+playing() { [ "$(status_field playing)" = yes ]; }
+check "audiod reconnects to a restarted dom0 PulseAudio" wait_until 20 playing
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" "${REC[@]}" -d speakers.monitor >"$T/dom0-out3.raw" &
+rec=$!
+sleep 0.3
+pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
+wait $rec
+check "after dom0's PulseAudio restarted the tone plays again" \
+    "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out3.raw"
 finish
