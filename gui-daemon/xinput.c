@@ -7,6 +7,7 @@
 
 #include "fenestra/log.h"
 #include "fullscreen.h"
+#include "keyhold.h"
 
 /* X11 modifiers + Button1..5; the XKB group bits (13-14) are not part of
  * the wire format (the guest has its own keyboard group). */
@@ -20,7 +21,7 @@ struct guid_xinput {
     guid_hotkey_fn on_hotkey;
     void *hotkey_ctx;
     xcb_key_symbols_t *syms;
-    uint8_t swallow[32]; /* keycodes whose release must not reach the guest */
+    struct guid_keyhold hold; /* hotkey modifiers held back (keyhold.h) */
 };
 
 struct guid_xinput *guid_xinput_create(struct guid_xside *xs, struct guid_wstate *ws,
@@ -39,6 +40,7 @@ struct guid_xinput *guid_xinput_create(struct guid_xside *xs, struct guid_wstate
     xi->paste = *paste;
     xi->on_hotkey = on_hotkey;
     xi->hotkey_ctx = hotkey_ctx;
+    guid_keyhold_init(&xi->hold, (uint16_t)(copy->mods | paste->mods));
     xi->syms = xcb_key_symbols_alloc(xs->conn);
     if (xi->syms == NULL) {
         free(xi);
@@ -72,17 +74,32 @@ static int32_t to_content(struct guid_xinput *xi, const struct guid_win *w, int3
     return x - (int32_t)guid_win_frame(w, xi->xs->cfg.frame);
 }
 
-static bool key_swallowed(struct guid_xinput *xi, uint8_t code)
+static void send_key(struct guid_xinput *xi, const struct guid_key_ev *e)
 {
-    return (xi->swallow[code / 8] >> (code % 8)) & 1;
+    struct fen_msg_key k = {
+        .type = e->press ? FEN_KEY_PRESS : FEN_KEY_RELEASE,
+        .x = e->x,
+        .y = e->y,
+        .state = e->state & GUID_STATE_MASK,
+        .keycode = e->keycode,
+    };
+    send(xi, FEN_MSG_KEY, e->window, &k, sizeof(k));
 }
 
-static void set_swallow(struct guid_xinput *xi, uint8_t code, bool on)
+/* Send key presses the hold-back released, to windows that still exist. */
+static void send_flushed(struct guid_xinput *xi, const struct guid_key_ev *fl, int n)
 {
-    if (on)
-        xi->swallow[code / 8] |= (uint8_t)(1u << (code % 8));
-    else
-        xi->swallow[code / 8] &= (uint8_t)~(1u << (code % 8));
+    for (int i = 0; i < n; i++)
+        if (guid_wstate_find(xi->ws, fl[i].window) != NULL)
+            send_key(xi, &fl[i]);
+}
+
+static void flush_held_keys(struct guid_xinput *xi)
+{
+    struct guid_key_ev fl[GUID_KEYHOLD_MAX];
+    int n;
+    guid_keyhold_flush(&xi->hold, fl, &n);
+    send_flushed(xi, fl, n);
 }
 
 static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool press)
@@ -90,31 +107,36 @@ static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool p
     struct guid_win *w = win_of(xi, ev->event);
     if (w == NULL)
         return;
-    if (press) {
-        xcb_keysym_t sym = xcb_key_symbols_get_keysym(xi->syms, ev->detail, 0);
-        const char *verb = NULL;
-        if (guid_hotkey_match(&xi->copy, ev->state, sym))
-            verb = "copy";
-        else if (guid_hotkey_match(&xi->paste, ev->state, sym))
-            verb = "paste";
-        if (verb != NULL) {
-            set_swallow(xi, ev->detail, true);
-            if (xi->on_hotkey != NULL)
-                xi->on_hotkey(xi->hotkey_ctx, verb, guid_monotonic_ms());
-            return;
-        }
-    } else if (key_swallowed(xi, ev->detail)) {
-        set_swallow(xi, ev->detail, false);
-        return;
-    }
-    struct fen_msg_key k = {
-        .type = press ? FEN_KEY_PRESS : FEN_KEY_RELEASE,
+    xcb_keysym_t sym = xcb_key_symbols_get_keysym(xi->syms, ev->detail, 0);
+    const char *verb = NULL;
+    if (press && guid_hotkey_match(&xi->copy, ev->state, sym))
+        verb = "copy";
+    else if (press && guid_hotkey_match(&xi->paste, ev->state, sym))
+        verb = "paste";
+    struct guid_key_ev e = {
+        .window = w->id,
+        .keycode = ev->detail,
+        .press = press,
+        .state = ev->state,
         .x = to_content(xi, w, ev->event_x),
         .y = to_content(xi, w, ev->event_y),
-        .state = ev->state & GUID_STATE_MASK,
-        .keycode = ev->detail,
     };
-    send(xi, FEN_MSG_KEY, w->id, &k, sizeof(k));
+    struct guid_key_ev fl[GUID_KEYHOLD_MAX];
+    int n;
+    enum guid_key_action act = guid_keyhold_key(&xi->hold, &e, sym, verb != NULL, fl, &n);
+    send_flushed(xi, fl, n);
+    switch (act) {
+    case GUID_KEY_FORWARD:
+        send_key(xi, &e);
+        break;
+    case GUID_KEY_HOTKEY:
+        if (xi->on_hotkey != NULL)
+            xi->on_hotkey(xi->hotkey_ctx, verb, guid_monotonic_ms());
+        break;
+    case GUID_KEY_HOLD:
+    case GUID_KEY_DROP:
+        break;
+    }
 }
 
 static void handle_button(struct guid_xinput *xi, xcb_button_press_event_t *ev, bool press)
@@ -122,6 +144,7 @@ static void handle_button(struct guid_xinput *xi, xcb_button_press_event_t *ev, 
     struct guid_win *w = win_of(xi, ev->event);
     if (w == NULL || ev->detail < 1 || ev->detail > 15)
         return;
+    flush_held_keys(xi); /* Ctrl+click: the guest needs the Ctrl press first */
     struct fen_msg_button b = {
         .type = press ? FEN_BUTTON_PRESS : FEN_BUTTON_RELEASE,
         .x = to_content(xi, w, ev->event_x),
@@ -172,6 +195,8 @@ static void handle_focus(struct guid_xinput *xi, xcb_focus_in_event_t *ev, bool 
         .mode = ev->mode,
         .detail = ev->detail,
     };
+    if (!in)
+        guid_keyhold_reset(&xi->hold); /* held presses were never sent */
     send(xi, FEN_MSG_FOCUS, w->id, &f, sizeof(f));
     if (!in)
         return;

@@ -36,11 +36,15 @@ check "modifiers are carried (ctrl+a)" wait_until 5 grep -q '^key a 4$' "$T/app.
 
 # Clipboard hotkeys: guid consumes them (clipd is not running: it logs and
 # carries on); a marker key afterwards proves the order.
+before=$(wc -l <"$T/app.log")
 xdotool key ctrl+shift+c ctrl+shift+v
 xdotool key x
 wait_until 5 grep -q '^key x ' "$T/app.log"
 check "ctrl+shift+c / ctrl+shift+v never reach the guest" \
     eval '! grep -qE "^key (c|C|v|V) " "$T/app.log"'
+# Not even the modifiers: everything the guest got after the hotkeys is the x.
+check "no key of the hotkeys reaches the guest, not even Ctrl or Shift" \
+    eval '[ "$(tail -n +$((before + 1)) "$T/app.log" | grep "^key ")" = "key x 0" ]'
 check "guid reports the hotkeys" \
     eval 'grep -q "clipboard copy hotkey" "$T/guid.log" && grep -q "clipboard paste hotkey" "$T/guid.log"'
 finish
