@@ -397,14 +397,24 @@ void pix_flush_damage(struct agent *a)
     /* Re-arm XDamage for every window that reported: with delta rectangles
      * the server only reports areas not yet in its damage region.  The
      * subtract comes before the copies, so drawing after it reports again. */
+    bool driver_subtract = false;
     for (uint32_t i = 0; i < a->nwin; i++) {
         struct agent_window *w = a->win[i];
-        if (w->dmg_seen)
+        if (w->dmg_seen) {
             xcb_damage_subtract(a->conn, w->damage, XCB_NONE, XCB_NONE);
+            driver_subtract |= w->driver_pages;
+        }
         w->dmg_seen = false;
     }
     if (!a->ready)
         return;
+    /* Driver mode has no copy after the subtract: dom0 reads the pixmap
+     * pages directly.  A draw landing between the damage event and the
+     * subtract is neither reported again nor certain to be in the pages when
+     * dom0 paints, unless the server has executed the subtract before dom0
+     * hears of the damage: one round trip makes sure. */
+    if (driver_subtract)
+        free(xcb_get_input_focus_reply(a->conn, xcb_get_input_focus(a->conn), NULL));
 
     struct pending_damage *pend = NULL;
     uint32_t npend = 0;
