@@ -1,7 +1,7 @@
 # gui-daemon/: guid, the dom0 side of one qube's windows (xcb), its unit
 # tests, the guest-side X test clients (tests/clients/) and the gui
 # integration tests (tests/integration/gui-*.sh).
-GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/label.c gui-daemon/hotkeys.c gui-daemon/keyhold.c
+GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/hotkeys.c gui-daemon/keyhold.c
 # Policy (issue 7): config file, monitors (RandR), fullscreen banner + exit
 # hotkey, run-time policy on the control socket.  policy/build.mk is
 # included after this file, so the library is named by its path here.
@@ -16,7 +16,6 @@ $(call test_program,test_guid_monitor,gui-daemon/tests/test_monitor.c gui-daemon
 
 # Unit tests: pure parsing and the window state driven through a recording
 # fake X side (no X server).
-$(call test_program,test_guid_label,gui-daemon/tests/test_label.c gui-daemon/label.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 $(call test_program,test_guid_hotkeys,gui-daemon/tests/test_hotkeys.c gui-daemon/hotkeys.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 $(call test_program,test_guid_keyhold,gui-daemon/tests/test_keyhold.c gui-daemon/keyhold.c,,-lcmocka,,gui)
 $(call test_program,test_guid_wstate,gui-daemon/tests/test_wstate.c gui-daemon/wstate.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)

@@ -6,7 +6,7 @@
  *   xside.c   dom0 X: windows, frame, title, MIT-SHM painting (implements guid_xops)
  *   xinput.c  dom0 events -> guest messages, clipboard hotkeys
  *   ctlsock.c control socket guid-QUBE.sock ("list")
- *   label.c, hotkeys.c  pure parsing
+ *   hotkeys.c pure hotkey parsing (label colors: policy/config.c)
  * Policy (docs/configuration.md, docs/threat-model.md):
  *   config_load.c  the dom0 config file for this qube (policy/config.h)
  *   monitor.c      pure monitor geometry (pick, clamp); monitor_x.c asks RandR

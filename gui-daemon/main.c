@@ -15,7 +15,6 @@
 #include "guid.h"
 #include "config_load.h"
 #include "fullscreen.h"
-#include "label.h"
 #include "xinput.h"
 #include "xside.h"
 
@@ -130,7 +129,7 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clip
         fprintf(stderr, "guid: bad fullscreen_exit_hotkey '%s'\n", cfg->fs_exit_text);
         return 2;
     }
-    if (guid_label_parse(cfg->label_text, &cfg->label_rgb) != 0) {
+    if (!fen_parse_label(cfg->label_text, &cfg->label_rgb)) {
         fprintf(stderr, "guid: bad label '%s'\n", cfg->label_text);
         return 2;
     }

@@ -3,3 +3,4 @@
 $(call static_lib,fenpolicy,policy/config.c,)
 FEN_POLICY_LIBS := -linih
 $(call test_program,test_config,policy/tests/test_config.c,$(LIB_fenpolicy),-linih -lcmocka,-Ipolicy,unit)
+$(call test_program,test_label,policy/tests/test_label.c,$(LIB_fenpolicy),-linih -lcmocka,-Ipolicy,unit)

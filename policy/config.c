@@ -25,17 +25,21 @@ enum key_bit {
     K_MAXMEM = 1u << 9,
 };
 
+/* The label palette (Tango colors, as Qubes uses): the one list of names
+ * every dom0 component accepts. */
 static const struct {
     const char *name;
     uint32_t rgb;
 } label_colors[] = {
-    {"red", 0xe53935},   {"orange", 0xfb8c00}, {"yellow", 0xfdd835}, {"green", 0x43a047},
-    {"gray", 0x9e9e9e},  {"grey", 0x9e9e9e},   {"blue", 0x1e88e5},   {"purple", 0x8e24aa},
-    {"black", 0x000000},
+    {"red", 0xcc0000},   {"orange", 0xf57900}, {"yellow", 0xedd400},
+    {"green", 0x73d216}, {"gray", 0x555753},   {"grey", 0x555753},
+    {"blue", 0x3465a4},  {"purple", 0x75507b}, {"black", 0x000000},
 };
 
 bool fen_parse_label(const char *s, uint32_t *rgb)
 {
+    if (s == NULL)
+        return false;
     for (size_t i = 0; i < sizeof label_colors / sizeof label_colors[0]; i++)
         if (!strcasecmp(s, label_colors[i].name)) {
             *rgb = label_colors[i].rgb;
@@ -149,7 +153,7 @@ void fen_config_defaults(struct fen_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     struct fen_qube_policy *g = &cfg->global;
     snprintf(g->label, sizeof g->label, "red");
-    g->label_rgb = 0xe53935;
+    g->label_rgb = 0xcc0000;
     g->frame_width = 3;
     g->allow_fullscreen = false;
     g->override_redirect = FEN_OR_ALLOW;

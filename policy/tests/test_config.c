@@ -46,7 +46,7 @@ static void qube_section_overrides_only_what_it_sets(void **state)
     fen_config_qube(&cfg, "work", &w);
     fen_config_qube(&cfg, "personal", &p);
     fen_config_qube(&cfg, "other", &o);
-    assert_int_equal(w.label_rgb, 0x1e88e5);
+    assert_int_equal(w.label_rgb, 0x3465a4);
     assert_true(w.allow_fullscreen);
     assert_int_equal(w.frame_width, 5); /* global set after the section still applies */
     assert_int_equal(w.clipboard_limit, 1 << 20);
@@ -125,7 +125,7 @@ static void file_is_loaded_and_missing_file_is_an_error(void **state)
     assert_int_equal(fen_config_load(path, &cfg, &err), 0);
     struct fen_qube_policy p;
     fen_config_qube(&cfg, "work", &p);
-    assert_int_equal(p.label_rgb, 0x43a047);
+    assert_int_equal(p.label_rgb, 0x73d216);
     unlink(path);
     assert_int_equal(fen_config_load(path, &cfg, &err), -1);
     assert_non_null(strstr(err.reason, "cannot open"));
