@@ -193,4 +193,18 @@ pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
 wait $rec
 check "after dom0's PulseAudio restarted the tone plays again" \
     "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out3.raw"
+
+# --- the guest's PulseAudio restarts: the agent sets its devices up again
+stop pulse-guest
+sleep 0.5
+start_pulse guest || not_ok "guest PulseAudio restarts"
+check "the agent sets the guest's devices up again after a PulseAudio restart" \
+    wait_until 20 guest_ready
+timeout 4 env PULSE_SERVER="$PULSE_dom0_SERVER" parec "${FMT[@]}" "${REC[@]}" -d speakers.monitor >"$T/dom0-out4.raw" &
+rec=$!
+sleep 0.3
+pa guest pacat "${FMT[@]}" <"$T/tone440.raw"
+wait $rec
+check "after the guest's PulseAudio restarted the tone plays again" \
+    "$TOOLS/audio-tone" analyze 440 <"$T/dom0-out4.raw"
 finish
