@@ -6,7 +6,8 @@ $(call test_program,test_clip_policy,clipboard/tests/test_clip_policy.c,$(LIB_cl
 $(call test_program,test_clip_reply,clipboard/tests/test_clip_reply.c,$(LIB_clipcore) $(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
 
 CLIPD_SRCS := $(sort $(wildcard clipboard/clipd/*.c))
-$(call program,clipd,$(CLIPD_SRCS),$(LIB_clipcore) $(LIB_fenestra),$(FEN_LIBS),)
+# policy/build.mk comes later in the include order: name its library by path.
+$(call program,clipd,$(CLIPD_SRCS),$(LIB_clipcore) $(LIB_fenestra) $(O)/lib/libfenpolicy.a,-linih $(FEN_LIBS),-Ipolicy)
 
 CLIP_AGENT_SRCS := $(sort $(wildcard clipboard/agent/*.c))
 $(call program,clip-agent,$(CLIP_AGENT_SRCS),$(LIB_clipcore) $(LIB_fenestra),$(call pc_libs,xcb) $(FEN_LIBS),$(call pc_cflags,xcb))

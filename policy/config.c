@@ -12,18 +12,6 @@
 
 #include "fenestra/proto.h"
 
-enum key_bit {
-    K_LABEL = 1u << 0,
-    K_FRAME = 1u << 1,
-    K_FULLSCREEN = 1u << 2,
-    K_OR = 1u << 3,
-    K_CLIP = 1u << 4,
-    K_COPY = 1u << 5,
-    K_PASTE = 1u << 6,
-    K_FSEXIT = 1u << 7,
-    K_MAXWIN = 1u << 8,
-    K_MAXMEM = 1u << 9,
-};
 
 /* The label palette (Tango colors, as Qubes uses): the one list of names
  * every dom0 component accepts. */
@@ -205,7 +193,7 @@ static int enter_section(struct parse_state *st, const char *section)
     snprintf(st->section, sizeof st->section, "%s", section);
     if (!strcmp(section, "global")) {
         st->cur = &st->cfg->global;
-        st->cur_mask = NULL;
+        st->cur_mask = &st->cfg->global_set_mask;
         return 1;
     }
     if (strncmp(section, "qube ", 5) != 0)
@@ -254,16 +242,16 @@ static int handle_key(void *user, const char *section, const char *key, const ch
             return fail(st, "label = '%s': expected red, orange, yellow, green, gray, blue, "
                             "purple, black or #RRGGBB", value);
         snprintf(p->label, sizeof p->label, "%s", value);
-        bit = K_LABEL;
+        bit = FEN_KEY_LABEL;
     } else if (!strcmp(key, "frame_width")) {
         if (!set_u32(st, key, value, 1, 32, &v))
             return 0;
         p->frame_width = (uint32_t)v;
-        bit = K_FRAME;
+        bit = FEN_KEY_FRAME_WIDTH;
     } else if (!strcmp(key, "allow_fullscreen")) {
         if (!fen_parse_bool(value, &p->allow_fullscreen))
             return fail(st, "allow_fullscreen = '%s': expected yes or no", value);
-        bit = K_FULLSCREEN;
+        bit = FEN_KEY_ALLOW_FULLSCREEN;
     } else if (!strcmp(key, "override_redirect")) {
         if (!strcasecmp(value, "allow"))
             p->override_redirect = FEN_OR_ALLOW;
@@ -271,12 +259,12 @@ static int handle_key(void *user, const char *section, const char *key, const ch
             p->override_redirect = FEN_OR_MANAGE;
         else
             return fail(st, "override_redirect = '%s': expected allow or manage", value);
-        bit = K_OR;
+        bit = FEN_KEY_OVERRIDE_REDIRECT;
     } else if (!strcmp(key, "clipboard_limit")) {
         if (!set_u32(st, key, value, 1, FEN_MAX_CLIPBOARD_BYTES, &v))
             return 0;
         p->clipboard_limit = (uint32_t)v;
-        bit = K_CLIP;
+        bit = FEN_KEY_CLIPBOARD_LIMIT;
     } else if (!strcmp(key, "copy_hotkey") || !strcmp(key, "paste_hotkey") ||
                !strcmp(key, "fullscreen_exit_hotkey")) {
         if (!hotkey_valid(value))
@@ -286,17 +274,17 @@ static int handle_key(void *user, const char *section, const char *key, const ch
                     : key[0] == 'p' ? p->paste_hotkey
                                     : p->fullscreen_exit_hotkey;
         snprintf(dst, FEN_HOTKEY_MAX, "%s", value);
-        bit = key[0] == 'c' ? K_COPY : key[0] == 'p' ? K_PASTE : K_FSEXIT;
+        bit = key[0] == 'c' ? FEN_KEY_COPY_HOTKEY : key[0] == 'p' ? FEN_KEY_PASTE_HOTKEY : FEN_KEY_FULLSCREEN_EXIT_HOTKEY;
     } else if (!strcmp(key, "max_windows")) {
         if (!set_u32(st, key, value, 1, FEN_MAX_WINDOWS_PER_QUBE, &v))
             return 0;
         p->max_windows = (uint32_t)v;
-        bit = K_MAXWIN;
+        bit = FEN_KEY_MAX_WINDOWS;
     } else if (!strcmp(key, "max_window_memory")) {
         if (!set_u32(st, key, value, 1u << 20, 64ull << 30, &v))
             return 0;
         p->max_window_memory = v;
-        bit = K_MAXMEM;
+        bit = FEN_KEY_MAX_WINDOW_MEMORY;
     } else {
         return fail(st, "unknown key '%s' in [%s]", key, section);
     }
@@ -343,29 +331,39 @@ void fen_config_qube(const struct fen_config *cfg, const char *qube, struct fen_
             continue;
         const struct fen_qube_policy *q = &cfg->qubes[i].policy;
         uint32_t m = cfg->qubes[i].set_mask;
-        if (m & K_LABEL) {
+        if (m & FEN_KEY_LABEL) {
             memcpy(out->label, q->label, sizeof out->label);
             out->label_rgb = q->label_rgb;
         }
-        if (m & K_FRAME)
+        if (m & FEN_KEY_FRAME_WIDTH)
             out->frame_width = q->frame_width;
-        if (m & K_FULLSCREEN)
+        if (m & FEN_KEY_ALLOW_FULLSCREEN)
             out->allow_fullscreen = q->allow_fullscreen;
-        if (m & K_OR)
+        if (m & FEN_KEY_OVERRIDE_REDIRECT)
             out->override_redirect = q->override_redirect;
-        if (m & K_CLIP)
+        if (m & FEN_KEY_CLIPBOARD_LIMIT)
             out->clipboard_limit = q->clipboard_limit;
-        if (m & K_COPY)
+        if (m & FEN_KEY_COPY_HOTKEY)
             memcpy(out->copy_hotkey, q->copy_hotkey, FEN_HOTKEY_MAX);
-        if (m & K_PASTE)
+        if (m & FEN_KEY_PASTE_HOTKEY)
             memcpy(out->paste_hotkey, q->paste_hotkey, FEN_HOTKEY_MAX);
-        if (m & K_FSEXIT)
+        if (m & FEN_KEY_FULLSCREEN_EXIT_HOTKEY)
             memcpy(out->fullscreen_exit_hotkey, q->fullscreen_exit_hotkey, FEN_HOTKEY_MAX);
-        if (m & K_MAXWIN)
+        if (m & FEN_KEY_MAX_WINDOWS)
             out->max_windows = q->max_windows;
-        if (m & K_MAXMEM)
+        if (m & FEN_KEY_MAX_WINDOW_MEMORY)
             out->max_window_memory = q->max_window_memory;
     }
+}
+
+bool fen_config_is_set(const struct fen_config *cfg, const char *qube, enum fen_config_key key)
+{
+    if (cfg->global_set_mask & key)
+        return true;
+    for (size_t i = 0; i < cfg->nqubes; i++)
+        if (!strcmp(cfg->qubes[i].name, qube))
+            return (cfg->qubes[i].set_mask & key) != 0;
+    return false;
 }
 
 const char *fen_config_default_path(void)

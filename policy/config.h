@@ -54,8 +54,23 @@ struct fen_qube_policy {
     uint64_t max_window_memory; /* bytes of mapped guest pixels, total */
 };
 
+/* One bit per key, for fen_config_is_set. */
+enum fen_config_key {
+    FEN_KEY_LABEL = 1u << 0,
+    FEN_KEY_FRAME_WIDTH = 1u << 1,
+    FEN_KEY_ALLOW_FULLSCREEN = 1u << 2,
+    FEN_KEY_OVERRIDE_REDIRECT = 1u << 3,
+    FEN_KEY_CLIPBOARD_LIMIT = 1u << 4,
+    FEN_KEY_COPY_HOTKEY = 1u << 5,
+    FEN_KEY_PASTE_HOTKEY = 1u << 6,
+    FEN_KEY_FULLSCREEN_EXIT_HOTKEY = 1u << 7,
+    FEN_KEY_MAX_WINDOWS = 1u << 8,
+    FEN_KEY_MAX_WINDOW_MEMORY = 1u << 9,
+};
+
 struct fen_config {
     struct fen_qube_policy global;
+    uint32_t global_set_mask; /* keys [global] set */
     size_t nqubes;
     struct {
         char name[FEN_QUBE_NAME_MAX + 1];
@@ -81,6 +96,11 @@ int fen_config_load(const char *path, struct fen_config *cfg, struct fen_config_
 
 /* The effective policy for `qube`: global values overridden by its section. */
 void fen_config_qube(const struct fen_config *cfg, const char *qube, struct fen_qube_policy *out);
+
+/* Did the file set `key` for `qube` (in its section or in [global])?  Lets a
+ * daemon put the file above its own command-line defaults but below its
+ * explicit per-qube options. */
+bool fen_config_is_set(const struct fen_config *cfg, const char *qube, enum fen_config_key key);
 
 /* Pure value parsers, shared with command-line options. */
 bool fen_parse_label(const char *s, uint32_t *rgb);       /* names or #RRGGBB */

@@ -29,12 +29,48 @@ static bool spec_ok(const char *spec)
     return strlen(spec) < 256 && fen_spec_backend(spec, &rest) != NULL;
 }
 
-static uint32_t limit_for(const struct clipd_config *cfg, const char *qube)
+static const struct clipd_limit *find_limit(const struct clipd_limit *l, size_t n, const char *qube)
 {
-    for (size_t i = 0; i < cfg->nlimits; i++)
-        if (!strcmp(cfg->limits[i].qube, qube))
-            return cfg->limits[i].bytes;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(l[i].qube, qube))
+            return &l[i];
+    return NULL;
+}
+
+uint32_t clipd_limit_for(const struct clipd *d, const char *qube)
+{
+    const struct clipd_config *cfg = d->cfg;
+    const struct clipd_limit *l = find_limit(d->runtime_limits, d->nruntime_limits, qube);
+    if (!l)
+        l = find_limit(cfg->limits, cfg->nlimits, qube);
+    if (l)
+        return l->bytes;
+    if (cfg->have_file && fen_config_is_set(&cfg->file, qube, FEN_KEY_CLIPBOARD_LIMIT)) {
+        struct fen_qube_policy p;
+        fen_config_qube(&cfg->file, qube, &p);
+        return p.clipboard_limit;
+    }
     return cfg->default_limit;
+}
+
+int clipd_set_limit(struct clipd *d, const char *qube, uint32_t bytes, char *why, size_t why_size)
+{
+    struct clipd_limit *l =
+        (struct clipd_limit *)find_limit(d->runtime_limits, d->nruntime_limits, qube);
+    if (!l) {
+        if (d->nruntime_limits == CLIPD_MAX_LIMITS) {
+            snprintf(why, why_size, "too many run-time limits (%d)", CLIPD_MAX_LIMITS);
+            return -1;
+        }
+        l = &d->runtime_limits[d->nruntime_limits++];
+        snprintf(l->qube, sizeof l->qube, "%s", qube);
+    }
+    l->bytes = bytes;
+    struct clipd_qube *q = clipd_find_qube(d, qube);
+    if (q)
+        clipd_qube_set_limit(q, bytes);
+    fen_log(INFO, "qube %s: clipboard limit set to %u bytes at run time", qube, bytes);
+    return 0;
 }
 
 int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why, size_t why_size)
@@ -58,7 +94,7 @@ int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why,
         snprintf(why, why_size, "too many qubes (%d)", CLIPD_MAX_QUBES);
         return -1;
     }
-    q = clipd_qube_create(qube, spec, limit_for(d->cfg, qube));
+    q = clipd_qube_create(qube, spec, clipd_limit_for(d, qube));
     if (!q) {
         snprintf(why, why_size, "out of memory");
         return -1;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../policy.h"
+#include "config.h" /* policy/: the dom0 configuration file */
 #include "qube.h"
 #include "report.h"
 #include "store.h"
@@ -30,6 +31,9 @@ struct clipd_config {
     struct clipd_limit limits[CLIPD_MAX_LIMITS];
     size_t nlimits;
     uint32_t timeout_ms; /* how long a qube has to answer a copy request */
+    const char *config_path; /* --config; NULL: the default path, if it exists */
+    bool have_file;
+    struct fen_config file;
 };
 
 struct clipd {
@@ -42,6 +46,9 @@ struct clipd {
     uint32_t next_request_id;
     /* the copy in flight (at most one: the newest hotkey wins) */
     struct clipd_qube *copying;
+    /* limits changed at run time (`limit QUBE BYTES`, guictl policy) */
+    struct clipd_limit runtime_limits[CLIPD_MAX_LIMITS];
+    size_t nruntime_limits;
 };
 
 uint64_t clipd_now_ms(void);
@@ -55,6 +62,12 @@ void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_s
  * (state.c): "QUBE SPEC" lines, written atomically, mode 0600. */
 void clipd_state_load(struct clipd *d);
 void clipd_state_save(const struct clipd *d);
+
+/* A qube's copy limit: set at run time > --limit QUBE=BYTES > the config
+ * file ([qube NAME] or [global] clipboard_limit) > --default-limit. */
+uint32_t clipd_limit_for(const struct clipd *d, const char *qube);
+/* Change it at run time (also for an attached qube's next copy). */
+int clipd_set_limit(struct clipd *d, const char *qube, uint32_t bytes, char *why, size_t why_size);
 
 /* Actions (actions.c). */
 int clipd_attach(struct clipd *d, const char *qube, const char *spec, char *why, size_t why_size);

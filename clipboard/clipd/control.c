@@ -2,6 +2,7 @@
  *   attach QUBE SPEC    guid: QUBE's clipboard channel is at SPEC
  *   copy QUBE MS        guid: copy hotkey in QUBE's window at MS (CLOCK_MONOTONIC ms)
  *   paste QUBE MS       guid: paste hotkey in QUBE's window at MS
+ *   limit QUBE BYTES    guictl: QUBE's copy limit from now on (K/M suffixes, <= 16M)
  *   show                source, size and age of the clipboard (never its text)
  *   clear               wipe the clipboard
  */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "fenestra/log.h"
+#include "fenestra/proto.h"
 #include "clipd.h"
 
 static bool parse_ms(const char *s, uint64_t *out)
@@ -72,6 +74,18 @@ void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_s
             snprintf(reply, reply_size, "ok attached %s", a1);
         return;
     }
+    if (!strcmp(cmd, "limit") && two_args) {
+        uint64_t bytes;
+        if (!fen_parse_size(a2, &bytes) || bytes < 1 || bytes > FEN_MAX_CLIPBOARD_BYTES) {
+            snprintf(reply, reply_size, "error: bad limit '%.40s' (1..16M)", a2);
+            return;
+        }
+        if (clipd_set_limit(d, a1, (uint32_t)bytes, why, sizeof why) < 0)
+            snprintf(reply, reply_size, "error: %s", why);
+        else
+            snprintf(reply, reply_size, "ok limit %s %llu", a1, (unsigned long long)bytes);
+        return;
+    }
     if ((!strcmp(cmd, "copy") || !strcmp(cmd, "paste")) && two_args) {
         if (!parse_ms(a2, &ms)) {
             snprintf(reply, reply_size, "error: bad time '%.40s'", a2);
@@ -89,6 +103,6 @@ void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_s
         return;
     }
     snprintf(reply, reply_size,
-             "error: unknown request (attach QUBE SPEC | copy QUBE MS | paste QUBE MS | show | "
-             "clear)");
+             "error: unknown request (attach QUBE SPEC | copy QUBE MS | paste QUBE MS | "
+             "limit QUBE BYTES | show | clear)");
 }

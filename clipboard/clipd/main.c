@@ -30,19 +30,21 @@ static void handle_stop(int sig)
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: clipd [--socket PATH] [--policy FILE] [--audit FILE]\n"
+            "usage: clipd [--socket PATH] [--config FILE] [--policy FILE] [--audit FILE]\n"
             "             [--limit QUBE=BYTES]... [--default-limit BYTES] [--timeout-ms MS]\n\n"
             "dom0's global clipboard: Ctrl-Shift-C in a qube's window (guid) copies that\n"
             "qube's clipboard here, Ctrl-Shift-V in another qube's window pastes it there\n"
             "once, then the clipboard is wiped.\n\n"
             "  --socket PATH         control socket (default $XDG_RUNTIME_DIR/fenestra/clipd.sock)\n"
+            "  --config FILE         dom0 config file: per-qube clipboard_limit (default\n"
+            "                        $FENESTRA_CONFIG or /etc/fenestra/fenestra.conf, if present)\n"
             "  --policy FILE         paste policy: lines 'SOURCE TARGET allow|deny', '*' for any\n"
             "                        qube, first match wins, default allow\n"
             "  --audit FILE          audit log of copies and pastes (names, sizes, times; never\n"
             "                        text); default $XDG_RUNTIME_DIR/fenestra/clipd-audit.log\n"
             "  --limit QUBE=BYTES    largest copy accepted from QUBE (suffix K or M: KiB, MiB;\n"
-            "                        at most 16M)\n"
-            "  --default-limit BYTES for every other qube (default 64K)\n"
+            "                        at most 16M); wins over the config file\n"
+            "  --default-limit BYTES for qubes neither --limit nor the file sets (default 64K)\n"
             "  --timeout-ms MS       how long a qube has to answer a copy (default 5000)\n"
             "  --state FILE          attached qubes, kept across restarts (names and channel\n"
             "                        specs only); default $XDG_RUNTIME_DIR/fenestra/clipd-qubes\n");
@@ -67,6 +69,26 @@ static int parse_bytes(const char *s, uint32_t *out)
     return 0;
 }
 
+/* The dom0 config file: an explicit --config must load; the default path
+ * only if it exists. */
+static int load_config(struct clipd_config *cfg)
+{
+    const char *path = cfg->config_path ? cfg->config_path : fen_config_default_path();
+    if (!cfg->config_path && access(path, F_OK) != 0)
+        return 0;
+    struct fen_config_error err;
+    if (fen_config_load(path, &cfg->file, &err) < 0) {
+        if (err.line > 0)
+            fprintf(stderr, "clipd: %s:%d: %s\n", path, err.line, err.reason);
+        else
+            fprintf(stderr, "clipd: %s: %s\n", path, err.reason);
+        return -1;
+    }
+    cfg->have_file = true;
+    fen_log(INFO, "config %s loaded", path);
+    return 0;
+}
+
 static int parse_args(int argc, char **argv, struct clipd_config *cfg)
 {
     static const struct option opts[] = {
@@ -74,7 +96,7 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
         {"audit", required_argument, NULL, 'a'},      {"limit", required_argument, NULL, 'l'},
         {"default-limit", required_argument, NULL, 'd'},
         {"timeout-ms", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
-        {"state", required_argument, NULL, 'S'},
+        {"state", required_argument, NULL, 'S'},     {"config", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -99,6 +121,9 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
             break;
         case 'p':
             cfg->policy_path = optarg;
+            break;
+        case 'c':
+            cfg->config_path = optarg;
             break;
         case 'l': {
             char *eq = strchr(optarg, '=');
@@ -136,6 +161,8 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
         usage(stderr);
         return -1;
     }
+    if (load_config(cfg) < 0)
+        return -1;
     if (!cfg->socket_path[0] && fen_ctl_path(cfg->socket_path, sizeof cfg->socket_path,
                                              "clipd.sock") < 0)
         return fprintf(stderr, "clipd: no runtime dir for the socket\n"), -1;

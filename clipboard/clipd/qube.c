@@ -84,6 +84,7 @@ void clipd_qube_destroy(struct clipd_qube *q)
 const char *clipd_qube_name(const struct clipd_qube *q) { return q->name; }
 const char *clipd_qube_spec(const struct clipd_qube *q) { return q->spec; }
 uint32_t clipd_qube_limit(const struct clipd_qube *q) { return q->limit; }
+void clipd_qube_set_limit(struct clipd_qube *q, uint32_t limit) { q->limit = limit; }
 bool clipd_qube_ready(const struct clipd_qube *q) { return q->state == Q_READY; }
 bool clipd_qube_copy_pending(const struct clipd_qube *q) { return q->pending.active; }
 uint64_t clipd_qube_copy_hotkey_ms(const struct clipd_qube *q) { return q->hotkey_ms; }

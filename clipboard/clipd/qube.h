@@ -29,6 +29,8 @@ void clipd_qube_destroy(struct clipd_qube *q); /* accepts NULL */
 const char *clipd_qube_name(const struct clipd_qube *q);
 const char *clipd_qube_spec(const struct clipd_qube *q);
 uint32_t clipd_qube_limit(const struct clipd_qube *q);
+/* Applies to the next copy request (one in flight keeps its limit). */
+void clipd_qube_set_limit(struct clipd_qube *q, uint32_t limit);
 bool clipd_qube_ready(const struct clipd_qube *q); /* handshake done */
 bool clipd_qube_copy_pending(const struct clipd_qube *q);
 uint64_t clipd_qube_copy_hotkey_ms(const struct clipd_qube *q);

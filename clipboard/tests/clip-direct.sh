@@ -185,7 +185,12 @@ check "clipd is still running" kill -0 "$PID_clipd"
 
 # --- clipd restarts: it remembers the attached qubes (no guid needed) ---------
 stop clipd
-spawn clipd2 "$BIN/clipd" --socket "$S" --audit "$AUDIT" --limit A=2M
+printf '[qube X]\nclipboard_limit = 12Q\n' >"$T/bad.conf"
+check "a bad config file stops clipd with the line and the problem" bash -c \
+    "! '$BIN/clipd' --socket '$T/never.sock' --config '$T/bad.conf' 2>'$T/badconf.err' &&
+     grep -q 'bad.conf:2: clipboard_limit' '$T/badconf.err'"
+printf '[global]\nclipboard_limit = 32K\n[qube B]\nclipboard_limit = 128K\n' >"$T/fen.conf"
+spawn clipd2 "$BIN/clipd" --socket "$S" --audit "$AUDIT" --limit A=2M --config "$T/fen.conf"
 check "a restarted clipd reconnects to the qubes it knew" \
     wait_until 10 log_has clipd2 "qube A: clipboard channel ready"
 check "the state file holds names and specs only, mode 0600" bash -c \
@@ -194,4 +199,14 @@ printf 'after-clipd-restart' >"$T/crestart"
 set_clip "$DA" "$T/crestart"
 copy A
 check "copy works after the clipd restart" show_has "source=A bytes=19 "
+
+# --- limits from the config file, and changed at run time ---------------------
+set_clip "$DB" "$T/over"
+copy B
+check "the config file's [qube B] limit (128K) admits B's 100 KiB copy" show_has "source=B bytes=102400 "
+check "a run-time limit change is acknowledged" bash -c "'$CTL' '$S' limit B 64K | grep -q '^ok limit B 65536'"
+check "a run-time limit above 16M is refused" bash -c "'$CTL' '$S' limit B 17M | grep -q '^error: bad limit'"
+copy B
+check "after the run-time change the same copy is over the limit" \
+    test "$(grep -c 'source=B bytes=65537 result=over-limit' "$AUDIT")" -eq 2
 finish

@@ -58,6 +58,19 @@ static void qube_section_overrides_only_what_it_sets(void **state)
     assert_false(o.allow_fullscreen);
 }
 
+static void is_set_tells_file_values_from_built_in_defaults(void **state)
+{
+    (void)state;
+    const char *text = "[qube work]\nclipboard_limit = 1M\n[global]\nframe_width = 4\n";
+    struct fen_config cfg;
+    struct fen_config_error err;
+    assert_int_equal(fen_config_parse_string(text, &cfg, &err), 0);
+    assert_true(fen_config_is_set(&cfg, "work", FEN_KEY_CLIPBOARD_LIMIT));
+    assert_false(fen_config_is_set(&cfg, "personal", FEN_KEY_CLIPBOARD_LIMIT));
+    assert_true(fen_config_is_set(&cfg, "personal", FEN_KEY_FRAME_WIDTH)); /* from [global] */
+    assert_false(fen_config_is_set(&cfg, "work", FEN_KEY_LABEL));
+}
+
 static void expect_error(const char *text, int line, const char *fragment)
 {
     struct fen_config cfg;
@@ -136,6 +149,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_file_gives_defaults),
         cmocka_unit_test(qube_section_overrides_only_what_it_sets),
+        cmocka_unit_test(is_set_tells_file_values_from_built_in_defaults),
         cmocka_unit_test(errors_name_the_line_and_the_problem),
         cmocka_unit_test(value_parsers_accept_and_refuse),
         cmocka_unit_test(file_is_loaded_and_missing_file_is_an_error),
