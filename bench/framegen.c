@@ -4,10 +4,7 @@
  * text: ~20 small rectangles per frame + stamp (a terminal-like load).
  * --fps 0 = as fast as the X server takes frames (each frame is synced with
  * a round trip so frames are not queued without end).  Prints the number of
- * frames produced on exit.  --log FILE: one line per frame, "seq start_us
- * done_us" (CLOCK_MONOTONIC): when drawing began and when the guest X server
- * had executed it (the round trip returned) -- the damage time, from which
- * the bench measures damage-to-dom0 latency. */
+ * frames produced on exit. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -42,9 +39,8 @@ int main(int argc, char **argv)
 {
     int w = 1920, h = 1080, fps = 0, seconds = 0, frames = 0;
     const char *mode = "full";
-    FILE *logf = NULL;
     static const struct option opts[] = {{"size", 1, 0, 's'}, {"fps", 1, 0, 'f'},
-                                         {"mode", 1, 0, 'm'}, {"seconds", 1, 0, 't'}, {"frames", 1, 0, 'n'}, {"log", 1, 0, 'l'},
+                                         {"mode", 1, 0, 'm'}, {"seconds", 1, 0, 't'}, {"frames", 1, 0, 'n'},
                                          {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
@@ -57,14 +53,9 @@ int main(int argc, char **argv)
         case 'm': mode = optarg; break;
         case 't': seconds = atoi(optarg); break;
         case 'n': frames = atoi(optarg); break;
-        case 'l':
-            if (!(logf = fopen(optarg, "we")))
-                return perror(optarg), 1;
-            break;
         default:
             printf("usage: fen-framegen [--size WxH] [--fps N] [--mode full|text] [--seconds S]\n"
-                   "                    [--frames N]   (stop drawing after N frames, stay up: idle)\n"
-                   "                    [--log FILE]   (seq start_us done_us per frame)\n");
+                   "                    [--frames N]   (stop drawing after N frames, stay up: idle)\n");
             return c == 'h' ? 0 : 2;
         }
     }
@@ -111,7 +102,6 @@ int main(int argc, char **argv)
             continue;
         }
         seq++;
-        uint64_t frame_start = stamp_now_us();
         if (!text) {
             uint32_t color = (seq * 0x9e3779b1u) & 0x00ffffffu;
             fill_rect(img, (uint32_t)stride, 0, STAMP_HEIGHT, w, h - STAMP_HEIGHT, color);
@@ -140,9 +130,6 @@ int main(int argc, char **argv)
         free(xcb_get_input_focus_reply(c, xcb_get_input_focus(c), NULL));
         if (xcb_connection_has_error(c))
             break;
-        if (logf)
-            fprintf(logf, "%u %llu %llu\n", seq, (unsigned long long)frame_start,
-                    (unsigned long long)stamp_now_us());
         if (fps > 0) {
             next += 1000000u / (unsigned)fps;
             uint64_t t = stamp_now_us();
@@ -155,8 +142,6 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (logf)
-        fclose(logf);
     printf("frames %u seconds %.3f\n", seq, (double)(stamp_now_us() - start) / 1e6);
     fflush(stdout);
     xcb_disconnect(c);

@@ -2,10 +2,8 @@
  * screen with XDamage; after each damage it reads the stamp strip (found once
  * by scanning the screen) and records every new sequence number with its
  * latency (now - stamp time; same machine, CLOCK_MONOTONIC).
- *   fen-framewatch --seconds S [--warmup S] [--seen FILE]
- * Prints one line: frames, fps, lost, lat_p50_ms, lat_p95_ms, lat_p99_ms.
- * --seen FILE: one line per frame counted, "seq seen_us" (CLOCK_MONOTONIC),
- * to join with fen-framegen --log. */
+ *   fen-framewatch --seconds S [--warmup S]
+ * Prints one line: frames, fps, lost, lat_p50_ms, lat_p95_ms, lat_p99_ms. */
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
@@ -53,21 +51,16 @@ static bool find_stamp(xcb_connection_t *c, xcb_window_t root, int sw, int sh, i
 int main(int argc, char **argv)
 {
     double seconds = 10, warmup = 0, find_timeout = 20;
-    FILE *seen = NULL;
     static const struct option opts[] = {{"seconds", 1, 0, 's'}, {"warmup", 1, 0, 'w'},
-                                         {"find-timeout", 1, 0, 'f'}, {"seen", 1, 0, 'S'}, {"help", 0, 0, 'h'},
+                                         {"find-timeout", 1, 0, 'f'}, {"help", 0, 0, 'h'},
                                          {0, 0, 0, 0}};
     for (int o; (o = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (o) {
         case 's': seconds = atof(optarg); break;
         case 'w': warmup = atof(optarg); break;
         case 'f': find_timeout = atof(optarg); break;
-        case 'S':
-            if (!(seen = fopen(optarg, "we")))
-                return perror(optarg), 1;
-            break;
         default:
-            printf("usage: fen-framewatch --seconds S [--warmup S] [--find-timeout S] [--seen FILE]\n");
+            printf("usage: fen-framewatch --seconds S [--warmup S] [--find-timeout S]\n");
             return o == 'h' ? 0 : 2;
         }
     }
@@ -135,8 +128,6 @@ int main(int argc, char **argv)
                 uint64_t d = ((now & 0xffffffffffull) - us) & 0xffffffffffull;
                 if (n < cap)
                     lat[n++] = (uint32_t)(d > 0xffffffffu ? 0xffffffffu : d);
-                if (seen)
-                    fprintf(seen, "%u %llu\n", seq, (unsigned long long)now);
                 have = true;
             }
             last = seq;
@@ -150,8 +141,6 @@ int main(int argc, char **argv)
     printf("frames %zu fps %.1f lost %llu lat_p50_ms %.2f lat_p95_ms %.2f lat_p99_ms %.2f\n", n,
            n / seconds, (unsigned long long)lost, p50, p95, p99);
     free(lat);
-    if (seen)
-        fclose(seen);
     xcb_disconnect(c);
     return 0;
 }
