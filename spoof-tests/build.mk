@@ -8,16 +8,5 @@ $(call test_script,spoof-tests/offsets.sh,spoof)
 
 # libFuzzer: guest message sequences and dom0 events into guid's window state
 # (gui-daemon/wstate.c) with a recording fake X side (the guid_xops seam).
-# Same guard as fuzz/build.mk: the Makefile defines the template after
-# including the build.mk files.
-ifeq ($(origin fuzzer),undefined)
-define fuzzer_tpl
-build/fuzz/$(1): $(2) $(wildcard protocol/include/fenestra/*.h)
-	@mkdir -p $$(@D)
-	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(3) -o $$@ $(2) $(4)
-FUZZERS += build/fuzz/$(1)
-endef
-fuzzer = $(eval $(call fuzzer_tpl,$(1),$(2),$(3),$(4)))
-endif
 $(call fuzzer,fuzz_wstate,spoof-tests/fuzz_wstate.c gui-daemon/wstate.c gui-daemon/monitor.c $(FEN_PROTO_SRCS),-Igui-daemon,$(XEN_LIBS))
 build/fuzz/fuzz_wstate: gui-daemon/wstate.h gui-daemon/monitor.h
