@@ -51,6 +51,11 @@ struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_
         clipd_qube_destroy(q);
         return NULL;
     }
+    /* Copied and pasted text passes through these buffers: zero it as soon
+     * as it has gone through, so it lives only in the store (wiped on paste,
+     * clear and exit). */
+    fen_reader_set_wipe(q->reader, true);
+    fen_writer_set_wipe(q->writer, true);
     return q;
 }
 

@@ -19,10 +19,38 @@
 
 #include "fenestra/channel.h"
 #include "fenestra/msgio.h"
+#include "msgio_internal.h"
 
 #define READ_CHUNK (64u * 1024u)
 /* After a large message, give memory back once the buffer is empty. */
 #define READ_KEEP (256u * 1024u)
+
+/* Wipe mode (fen_reader_set_wipe / fen_writer_set_wipe): clipboard text
+ * must not linger in dom0's memory after it has been passed on, so every
+ * byte is zeroed once consumed or sent, before a buffer is moved, grown or
+ * freed.  Off for the gui and audio streams (nothing secret, hot path). */
+static void *buf_resize(void *old, size_t old_size, size_t new_size, bool wipe)
+{
+    if (!wipe)
+        return realloc(old, new_size);
+    /* zeroed, so the buffer holds nothing but what this stream put there */
+    void *nb = calloc(1, new_size);
+    if (!nb)
+        return NULL;
+    if (old) {
+        memcpy(nb, old, old_size < new_size ? old_size : new_size);
+        explicit_bzero(old, old_size);
+        free(old);
+    }
+    return nb;
+}
+
+static void buf_free(void *p, size_t size, bool wipe)
+{
+    if (p && wipe)
+        explicit_bzero(p, size);
+    free(p);
+}
 
 struct fen_reader {
     enum fen_stream stream;
@@ -34,8 +62,23 @@ struct fen_reader {
     uint8_t *scratch;  /* aligned copy of a message that starts unaligned */
     size_t scratch_cap;
     bool failed; /* a bad header was seen: stays failed until reset */
+    bool wipe;
     struct fen_error fail_err;
 };
+
+void fen_reader_set_wipe(struct fen_reader *r, bool wipe)
+{
+    r->wipe = wipe;
+}
+
+void fen_reader_raw(const struct fen_reader *r, const uint8_t **buf, size_t *cap,
+                    const uint8_t **scratch, size_t *scratch_cap)
+{
+    *buf = r->buf;
+    *cap = r->cap;
+    *scratch = r->scratch;
+    *scratch_cap = r->scratch_cap;
+}
 
 struct fen_reader *fen_reader_create(enum fen_stream stream, uint32_t max_body)
 {
@@ -51,20 +94,22 @@ void fen_reader_destroy(struct fen_reader *r)
 {
     if (!r)
         return;
-    free(r->buf);
-    free(r->scratch);
+    buf_free(r->buf, r->cap, r->wipe);
+    buf_free(r->scratch, r->scratch_cap, r->wipe);
     free(r);
 }
 
 void fen_reader_reset(struct fen_reader *r)
 {
+    if (r->wipe && r->buf)
+        explicit_bzero(r->buf, r->cap);
     r->start = r->end = r->consume = 0;
     r->failed = false;
-    free(r->scratch);
+    buf_free(r->scratch, r->scratch_cap, r->wipe);
     r->scratch = NULL;
     r->scratch_cap = 0;
     if (r->cap > READ_KEEP) {
-        free(r->buf);
+        free(r->buf); /* already wiped above */
         r->buf = NULL;
         r->cap = 0;
     }
@@ -115,11 +160,13 @@ static bool make_room(struct fen_reader *r, size_t want, size_t limit)
     if (r->start > 0) {
         if (have > 0)
             memmove(r->buf, r->buf + r->start, have);
+        if (r->wipe) /* the moved bytes' old copies beyond the new end */
+            explicit_bzero(r->buf + have, r->end - have);
         r->start = 0;
         r->end = have;
     }
     if (have == 0 && r->cap > READ_KEEP) {
-        free(r->buf);
+        buf_free(r->buf, r->cap, r->wipe);
         r->buf = NULL;
         r->cap = 0;
     }
@@ -133,7 +180,7 @@ static bool make_room(struct fen_reader *r, size_t want, size_t limit)
         if (ncap > top)
             ncap = top; /* still >= want: want <= limit */
     }
-    uint8_t *nb = realloc(r->buf, ncap);
+    uint8_t *nb = buf_resize(r->buf, r->cap, ncap, r->wipe);
     if (!nb)
         return false;
     r->buf = nb;
@@ -149,10 +196,16 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
             *err = r->fail_err;
         return FEN_READ_ERROR;
     }
+    if (r->wipe && r->consume) {
+        /* the message handed out last time has been used */
+        explicit_bzero(r->buf + r->start, r->consume);
+        if (r->scratch)
+            explicit_bzero(r->scratch, r->scratch_cap);
+    }
     r->start += r->consume;
     r->consume = 0;
     if (r->scratch_cap > READ_KEEP) { /* the big message it held is done */
-        free(r->scratch);
+        buf_free(r->scratch, r->scratch_cap, r->wipe);
         r->scratch = NULL;
         r->scratch_cap = 0;
     }
@@ -171,7 +224,7 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch, 
             const uint8_t *at = r->buf + r->start;
             if (((uintptr_t)at & 3u) != 0) {
                 if (r->scratch_cap < need) {
-                    uint8_t *ns = realloc(r->scratch, need);
+                    uint8_t *ns = buf_resize(r->scratch, r->scratch_cap, need, r->wipe);
                     if (!ns) {
                         r->failed = true;
                         r->fail_err.code = FEN_E_LENGTH;
@@ -240,7 +293,19 @@ struct fen_writer {
     uint64_t sent_pos; /* stream position of buf[start] */
     struct queued_fd fds[WRITER_MAX_FDS];
     size_t nfds;
+    bool wipe;
 };
+
+void fen_writer_set_wipe(struct fen_writer *w, bool wipe)
+{
+    w->wipe = wipe;
+}
+
+void fen_writer_raw(const struct fen_writer *w, const uint8_t **buf, size_t *alloc)
+{
+    *buf = w->buf;
+    *alloc = w->alloc;
+}
 
 struct fen_writer *fen_writer_create(size_t cap_bytes)
 {
@@ -261,6 +326,8 @@ void fen_writer_reset(struct fen_writer *w)
         close(w->fds[i].fd);
     w->nfds = 0;
     w->sent_pos += w->end - w->start;
+    if (w->wipe && w->buf)
+        explicit_bzero(w->buf, w->alloc);
     w->start = w->end = 0;
 }
 
@@ -268,7 +335,7 @@ void fen_writer_destroy(struct fen_writer *w)
 {
     if (!w)
         return;
-    fen_writer_reset(w);
+    fen_writer_reset(w); /* wipes in wipe mode */
     free(w->buf);
     free(w);
 }
@@ -284,6 +351,8 @@ static bool writer_room(struct fen_writer *w, size_t total)
     if (w->start > 0) {
         if (pending > 0)
             memmove(w->buf, w->buf + w->start, pending);
+        if (w->wipe)
+            explicit_bzero(w->buf + pending, w->end - pending);
         w->start = 0;
         w->end = pending;
     }
@@ -294,7 +363,7 @@ static bool writer_room(struct fen_writer *w, size_t total)
         ncap *= 2;
     if (ncap > w->cap)
         ncap = w->cap;
-    uint8_t *nb = realloc(w->buf, ncap);
+    uint8_t *nb = buf_resize(w->buf, w->alloc, ncap, w->wipe);
     if (!nb)
         return false;
     w->buf = nb;
@@ -331,6 +400,8 @@ int fen_writer_flush(struct fen_writer *w, struct fen_chan *ch)
             w->nfds--;
             memmove(w->fds, w->fds + 1, w->nfds * sizeof w->fds[0]);
         }
+        if (w->wipe)
+            explicit_bzero(w->buf + w->start, (size_t)r);
         w->start += (size_t)r;
         w->sent_pos += (uint64_t)r;
     }

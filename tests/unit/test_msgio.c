@@ -10,6 +10,7 @@
 
 #include "chan_test_util.h"
 #include "fenestra/msgio.h"
+#include "../../protocol/src/msgio_internal.h"
 
 struct pair {
     struct fen_chan *a, *b; /* a: sender, b: receiver */
@@ -531,9 +532,138 @@ static void writer_queues_on_waiting_server_until_client_connects(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_pair, teardown_pair)
 
+/* ---- wipe mode (clipboard text must not linger) ------------------------ */
+
+#define SECRET_CHAR 'S'
+
+static bool holds_secret(const uint8_t *buf, size_t n)
+{
+    static const char needle[] = "SSSSSSSSSSSSSSSS";
+    return buf && memmem(buf, n, needle, sizeof needle - 1) != NULL;
+}
+
+/* A CLIP_DATA message of `len` secret bytes. */
+static int send_secret(struct fen_writer *w, struct fen_chan *ch, uint32_t len)
+{
+    uint8_t *body = malloc(8 + len);
+    struct fen_msg_clip_data d = {.request_id = 1, .length = len};
+    memcpy(body, &d, sizeof d);
+    memset(body + 8, SECRET_CHAR, len);
+    int rc = fen_writer_send(w, ch, FEN_MSG_CLIP_DATA, 0, body, 8 + len, -1);
+    explicit_bzero(body, 8 + len);
+    free(body);
+    return rc;
+}
+
+static bool writer_holds_secret(const struct fen_writer *w)
+{
+    const uint8_t *buf;
+    size_t alloc;
+    fen_writer_raw(w, &buf, &alloc);
+    return holds_secret(buf, alloc);
+}
+
+static bool reader_holds_secret(const struct fen_reader *r)
+{
+    const uint8_t *buf, *scratch;
+    size_t cap, scap;
+    fen_reader_raw(r, &buf, &cap, &scratch, &scap);
+    return holds_secret(buf, cap) || holds_secret(scratch, scap);
+}
+
+static void wiping_writer_keeps_no_byte_once_sent(void **state)
+{
+    (void)state;
+    struct fen_chan *a, *b;
+    chan_pair(&a, &b);
+    struct fen_writer *w = fen_writer_create(1 << 20), *plain = fen_writer_create(1 << 20);
+    fen_writer_set_wipe(w, true);
+    assert_int_equal(send_secret(w, a, 3000), 0);
+    assert_int_equal(fen_writer_pending(w), 0);
+    assert_false(writer_holds_secret(w));
+    /* the check can fail: a writer without wipe mode keeps the bytes */
+    assert_int_equal(send_secret(plain, a, 3000), 0);
+    assert_true(writer_holds_secret(plain));
+    fen_writer_destroy(w);
+    fen_writer_destroy(plain);
+    fen_chan_close(a);
+    fen_chan_close(b);
+}
+
+static void wiping_writer_wipes_a_queue_that_drains_later(void **state)
+{
+    (void)state;
+    struct fen_chan *a, *b;
+    chan_pair(&a, &b);
+    struct fen_writer *w = fen_writer_create(4 << 20);
+    fen_writer_set_wipe(w, true);
+    /* more than the socket takes at once: part stays queued, and the queue
+     * is moved and grown while it waits */
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(send_secret(w, a, 900 * 1024), 0);
+    assert_true(fen_writer_pending(w) > 0);
+    struct fen_reader *r = fen_reader_create(FEN_CLIP_FROM_GUEST, 0);
+    const uint8_t *msg;
+    size_t len;
+    struct fen_error err;
+    int got = 0;
+    for (int spins = 0; spins < 100000 && got < 3; spins++) {
+        assert_int_equal(fen_writer_flush(w, a), 0);
+        enum fen_read_status st = fen_reader_next(r, b, &msg, &len, &err);
+        if (st == FEN_READ_MSG)
+            got++;
+        else
+            assert_int_equal(st, FEN_READ_AGAIN);
+    }
+    assert_int_equal(got, 3);
+    assert_int_equal(fen_writer_pending(w), 0);
+    assert_false(writer_holds_secret(w));
+    fen_reader_destroy(r);
+    fen_writer_destroy(w);
+    fen_chan_close(a);
+    fen_chan_close(b);
+}
+
+static void wiping_reader_forgets_a_message_once_the_next_call_is_made(void **state)
+{
+    (void)state;
+    struct fen_chan *a, *b;
+    chan_pair(&a, &b);
+    struct fen_writer *w = fen_writer_create(1 << 20);
+    struct fen_reader *r = fen_reader_create(FEN_CLIP_FROM_GUEST, 0);
+    struct fen_reader *plain = fen_reader_create(FEN_CLIP_FROM_GUEST, 0);
+    fen_reader_set_wipe(r, true);
+    /* an odd length first, so the second message arrives unaligned and
+     * goes through the reader's scratch copy */
+    assert_int_equal(send_secret(w, a, 1001), 0);
+    assert_int_equal(send_secret(w, a, 2000), 0);
+    const uint8_t *msg;
+    size_t len;
+    struct fen_error err;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(fen_reader_next(r, b, &msg, &len, &err), FEN_READ_MSG);
+        assert_true(holds_secret(msg, len)); /* handed out intact */
+    }
+    assert_int_equal(fen_reader_next(r, b, &msg, &len, &err), FEN_READ_AGAIN);
+    assert_false(reader_holds_secret(r));
+    /* the check can fail: a reader without wipe mode keeps the bytes */
+    assert_int_equal(send_secret(w, a, 1001), 0);
+    assert_int_equal(fen_reader_next(plain, b, &msg, &len, &err), FEN_READ_MSG);
+    assert_int_equal(fen_reader_next(plain, b, &msg, &len, &err), FEN_READ_AGAIN);
+    assert_true(reader_holds_secret(plain));
+    fen_reader_destroy(r);
+    fen_reader_destroy(plain);
+    fen_writer_destroy(w);
+    fen_chan_close(a);
+    fen_chan_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wiping_writer_keeps_no_byte_once_sent),
+        cmocka_unit_test(wiping_writer_wipes_a_queue_that_drains_later),
+        cmocka_unit_test(wiping_reader_forgets_a_message_once_the_next_call_is_made),
         T(reader_assembles_message_fed_byte_by_byte),
         T(reader_returns_each_of_many_messages_from_one_burst),
         T(reader_delivers_empty_body_messages),

@@ -19,6 +19,11 @@ struct fen_writer;
 struct fen_reader *fen_reader_create(enum fen_stream stream, uint32_t max_body)
     __attribute__((warn_unused_result));
 void fen_reader_destroy(struct fen_reader *r); /* accepts NULL */
+
+/* Wipe mode, for streams carrying secrets (clipboard text): every byte is
+ * zeroed once the message holding it has been handed out and the next call
+ * made, and before any buffer is moved, grown or freed. */
+void fen_reader_set_wipe(struct fen_reader *r, bool wipe);
 void fen_reader_reset(struct fen_reader *r);   /* drop partial data (reconnect) */
 
 enum fen_read_status {
@@ -38,6 +43,10 @@ enum fen_read_status fen_reader_next(struct fen_reader *r, struct fen_chan *ch,
 /* A bounded output queue. */
 struct fen_writer *fen_writer_create(size_t cap_bytes) __attribute__((warn_unused_result));
 void fen_writer_destroy(struct fen_writer *w); /* accepts NULL */
+
+/* Wipe mode: queued bytes are zeroed as soon as the channel took them, and
+ * before the queue is moved, grown, reset or freed. */
+void fen_writer_set_wipe(struct fen_writer *w, bool wipe);
 void fen_writer_reset(struct fen_writer *w);
 
 /* Queue a message (header + body built by the caller) and write what the
