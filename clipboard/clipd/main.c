@@ -50,20 +50,11 @@ static void usage(FILE *out)
             "                        specs only); default $XDG_RUNTIME_DIR/fenestra/clipd-qubes\n");
 }
 
+/* A byte count with the config file's syntax (64K, 1M, ...), 1..16 MiB. */
 static int parse_bytes(const char *s, uint32_t *out)
 {
-    char *end;
-    if (!*s || *s == '-')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    if (*end == 'K' || *end == 'k')
-        v *= 1024u, end++;
-    else if (*end == 'M' || *end == 'm')
-        v *= 1024u * 1024u, end++;
-    if (*end || v < 1 || v > FEN_MAX_CLIPBOARD_BYTES)
+    uint64_t v;
+    if (!fen_parse_size(s, &v) || v < 1 || v > FEN_MAX_CLIPBOARD_BYTES)
         return -1;
     *out = (uint32_t)v;
     return 0;
