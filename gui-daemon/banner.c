@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fenestra/log.h"
+#include "xside.h"
 
 #define FONT_W 6 /* the core "fixed" font is 6x13 */
 
@@ -20,15 +21,6 @@ struct guid_banner {
     bool visible;
     uint64_t until;
 };
-
-static xcb_atom_t intern(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return a;
-}
 
 /* Black text on light labels, white on dark ones. */
 static uint32_t text_color(uint32_t rgb)
@@ -65,7 +57,8 @@ struct guid_banner *guid_banner_create(xcb_connection_t *c, xcb_screen_t *screen
     snprintf(name, sizeof(name), "[dom0] fullscreen banner: %s", qube);
     xcb_change_property(c, XCB_PROP_MODE_REPLACE, b->win, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
                         (uint32_t)strlen(name), name);
-    xcb_atom_t banner = intern(c, "_FENESTRA_BANNER"), utf8 = intern(c, "UTF8_STRING");
+    xcb_atom_t banner = guid_x_intern(c, "_FENESTRA_BANNER"),
+               utf8 = guid_x_intern(c, "UTF8_STRING");
     if (banner != XCB_ATOM_NONE)
         xcb_change_property(c, XCB_PROP_MODE_REPLACE, b->win, banner, utf8, 8,
                             (uint32_t)strlen(qube), qube);

@@ -18,7 +18,7 @@
 #define XS(ctx) ((struct guid_xside *)(ctx))
 #define XW(w) ((struct guid_xwin *)(w)->xpriv)
 
-static xcb_atom_t intern(xcb_connection_t *c, const char *name)
+xcb_atom_t guid_x_intern(xcb_connection_t *c, const char *name)
 {
     xcb_intern_atom_reply_t *r =
         xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
@@ -85,16 +85,16 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
         return NULL;
     }
     xcb_connection_t *c = xs->conn;
-    xs->atom.wm_protocols = intern(c, "WM_PROTOCOLS");
-    xs->atom.wm_delete_window = intern(c, "WM_DELETE_WINDOW");
-    xs->atom.net_wm_name = intern(c, "_NET_WM_NAME");
-    xs->atom.utf8_string = intern(c, "UTF8_STRING");
-    xs->atom.fenestra_qube = intern(c, "_FENESTRA_QUBE");
-    xs->atom.fenestra_label = intern(c, "_FENESTRA_LABEL");
-    xs->atom.fenestra_label_name = intern(c, "_FENESTRA_LABEL_NAME");
-    xs->atom.net_wm_state = intern(c, "_NET_WM_STATE");
-    xs->atom.net_wm_state_max_vert = intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
-    xs->atom.net_wm_state_max_horz = intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
+    xs->atom.wm_protocols = guid_x_intern(c, "WM_PROTOCOLS");
+    xs->atom.wm_delete_window = guid_x_intern(c, "WM_DELETE_WINDOW");
+    xs->atom.net_wm_name = guid_x_intern(c, "_NET_WM_NAME");
+    xs->atom.utf8_string = guid_x_intern(c, "UTF8_STRING");
+    xs->atom.fenestra_qube = guid_x_intern(c, "_FENESTRA_QUBE");
+    xs->atom.fenestra_label = guid_x_intern(c, "_FENESTRA_LABEL");
+    xs->atom.fenestra_label_name = guid_x_intern(c, "_FENESTRA_LABEL_NAME");
+    xs->atom.net_wm_state = guid_x_intern(c, "_NET_WM_STATE");
+    xs->atom.net_wm_state_max_vert = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
+    xs->atom.net_wm_state_max_horz = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
 
     xs->frame_gc = xcb_generate_id(c);
     uint32_t fg[] = {cfg->label_rgb, 0};

@@ -70,6 +70,9 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     __attribute__((warn_unused_result));
 void guid_xside_destroy(struct guid_xside *xs); /* accepts NULL; windows must be gone */
 
+/* An atom by name (a round trip; start-up only), XCB_ATOM_NONE on failure. */
+xcb_atom_t guid_x_intern(xcb_connection_t *c, const char *name);
+
 /* The ops table for wstate (ctx = xs). */
 void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops);
 
