@@ -264,6 +264,20 @@ static void cmd_fill(struct hostile *h, char **a, int n)
 
 static int run_command(struct hostile *h, char **a, int n);
 
+/* "ID X Y W H" of create/configure: the rect, remembered as the window's
+ * size for later dump/fill commands. */
+static struct fen_rect window_rect_arg(struct hostile *h, char **a)
+{
+    struct fen_rect r = {(int32_t)num(a[2]), (int32_t)num(a[3]), (uint32_t)num(a[4]),
+                         (uint32_t)num(a[5])};
+    struct hwin *w = win_get(h, (uint32_t)num(a[1]));
+    if (w) {
+        w->w = r.w;
+        w->h = r.h;
+    }
+    return r;
+}
+
 static int run_line(struct hostile *h, char *line)
 {
     char *a[64];
@@ -296,14 +310,8 @@ static int run_command(struct hostile *h, char **a, int n)
         return 0;
     }
     if (!strcmp(c, "create") && n >= 6) {
-        struct fen_msg_create m = {.rect = {(int32_t)num(a[2]), (int32_t)num(a[3]),
-                                            (uint32_t)num(a[4]), (uint32_t)num(a[5])},
+        struct fen_msg_create m = {.rect = window_rect_arg(h, a),
                                    .override_redirect = n > 6 && !strcmp(a[6], "or")};
-        struct hwin *w = win_get(h, (uint32_t)num(a[1]));
-        if (w) {
-            w->w = m.rect.w;
-            w->h = m.rect.h;
-        }
         return send_msg(h, FEN_MSG_CREATE, (uint32_t)num(a[1]), &m, sizeof m);
     }
     if (!strcmp(c, "map") && n >= 2) {
@@ -316,14 +324,8 @@ static int run_command(struct hostile *h, char **a, int n)
     if (!strcmp(c, "destroy") && n >= 2)
         return send_msg(h, FEN_MSG_DESTROY, (uint32_t)num(a[1]), NULL, 0);
     if (!strcmp(c, "configure") && n >= 6) {
-        struct fen_msg_configure m = {.rect = {(int32_t)num(a[2]), (int32_t)num(a[3]),
-                                               (uint32_t)num(a[4]), (uint32_t)num(a[5])},
+        struct fen_msg_configure m = {.rect = window_rect_arg(h, a),
                                       .override_redirect = n > 6 && !strcmp(a[6], "or")};
-        struct hwin *w = win_get(h, (uint32_t)num(a[1]));
-        if (w) {
-            w->w = m.rect.w;
-            w->h = m.rect.h;
-        }
         return send_msg(h, FEN_MSG_CONFIGURE, (uint32_t)num(a[1]), &m, sizeof m);
     }
     if (!strcmp(c, "title") && n >= 3) {
