@@ -76,7 +76,7 @@ static_lib = $(eval $(call static_lib_tpl,$(1),$(2),$(3)))
 define program_tpl
 $(O)/bin/$(1): $(call obj_of,$(2)) $(3)
 	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $(call obj_of,$(2)) $(3) $(4)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $(call obj_of,$(2)) -Wl,--start-group $(3) -Wl,--end-group $(4)
 $(call obj_of,$(2)): EXTRA_CFLAGS += $(5)
 PROGRAMS += $(O)/bin/$(1)
 endef
@@ -87,7 +87,7 @@ program = $(eval $(call program_tpl,$(1),$(2),$(3),$(4),$(5)))
 define test_program_tpl
 $(O)/tests/$(1): $(call obj_of,$(2)) $(3)
 	@mkdir -p $$(@D)
-	$$(CC) $$(ALL_LDFLAGS) -o $$@ $(call obj_of,$(2)) $(3) $(4)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $(call obj_of,$(2)) -Wl,--start-group $(3) -Wl,--end-group $(4)
 $(call obj_of,$(2)): EXTRA_CFLAGS += $(5)
 TEST_PROGRAMS += $(O)/tests/$(1)
 TESTS += @$(1)

@@ -31,6 +31,6 @@ TEST_PROGRAMS += $(O)/tests/clip-bench-probe
 # libFuzzer target over the policy parser and the reply check.
 $(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard/reply.c \
 	protocol/src/validate.c protocol/src/validate_gui.c protocol/src/validate_stream.c \
-	protocol/src/utf8.c)
+	protocol/src/utf8.c protocol/src/qube_name.c)
 build/fuzz/fuzz_clip: clipboard/policy.h clipboard/reply.h protocol/src/validate_internal.h
 $(call test_script,clipboard/tests/clip-e2e.sh,clipboard)

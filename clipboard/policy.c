@@ -17,23 +17,6 @@ struct clip_policy {
     size_t count;
 };
 
-static bool name_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
-}
-
-bool clip_qube_name_valid(const char *name)
-{
-    size_t n = 0;
-    if (!name || !name[0] || name[0] == '.' || name[0] == '-')
-        return false;
-    for (; name[n]; n++)
-        if (n >= CLIP_QUBE_NAME_MAX || !name_char(name[n]))
-            return false;
-    return true;
-}
-
 /* Split one line (no newline, NUL-terminated copy) into at most 4 words. */
 static int split_words(char *line, char *words[4])
 {
@@ -49,7 +32,7 @@ static int split_words(char *line, char *words[4])
 
 static bool pattern_valid(const char *w)
 {
-    return !strcmp(w, "*") || clip_qube_name_valid(w);
+    return !strcmp(w, "*") || fen_qube_name_valid(w);
 }
 
 static int parse_line(struct clip_policy *p, char *line, unsigned lineno, char *err,

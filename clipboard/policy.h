@@ -12,15 +12,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CLIP_QUBE_NAME_MAX 31   /* bytes, without the NUL */
+#include "fenestra/validate.h" /* fen_qube_name_valid */
+
+#define CLIP_QUBE_NAME_MAX FEN_QUBE_NAME_MAX
 #define CLIP_POLICY_MAX_RULES 4096
 
 struct clip_policy;
 
 enum clip_decision { CLIP_ALLOW = 0, CLIP_DENY = 1 };
 
-/* Qube names: 1..31 bytes of [A-Za-z0-9_.-], not starting with '.' or '-'. */
-bool clip_qube_name_valid(const char *name);
 
 /* Parse `len` bytes of policy text.  Returns a policy (free with
  * clip_policy_destroy), or NULL with a reason naming the line in err. */

@@ -94,17 +94,6 @@ bool fen_parse_size(const char *s, uint64_t *out)
     return true;
 }
 
-bool fen_qube_name_valid(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > FEN_QUBE_NAME_MAX || !isalpha((unsigned char)s[0]))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
-            return false;
-    return true;
-}
-
 /* Hotkeys are checked for shape here (mod+...+key, known modifiers); guid
  * resolves the key name to a keysym. */
 static bool hotkey_valid(const char *s)

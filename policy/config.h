@@ -27,7 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FEN_QUBE_NAME_MAX 32   /* [A-Za-z0-9_-], first char a letter */
+#include "fenestra/validate.h" /* fen_qube_name_valid, FEN_QUBE_NAME_MAX */
+
 #define FEN_HOTKEY_MAX 48
 #define FEN_CONFIG_MAX_QUBES 64
 
@@ -106,7 +107,6 @@ bool fen_config_is_set(const struct fen_config *cfg, const char *qube, enum fen_
 bool fen_parse_label(const char *s, uint32_t *rgb);       /* names or #RRGGBB */
 bool fen_parse_bool(const char *s, bool *out);            /* yes/no/true/false/on/off/1/0 */
 bool fen_parse_size(const char *s, uint64_t *out);        /* 123, 64K, 16M, 1G */
-bool fen_qube_name_valid(const char *s);
 
 /* Default config path: $FENESTRA_CONFIG, else /etc/fenestra/fenestra.conf. */
 const char *fen_config_default_path(void);

@@ -264,7 +264,7 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (!qube || !a.spec || optind != argc || !clip_qube_name_valid(qube)) {
+    if (!qube || !a.spec || optind != argc || !fen_qube_name_valid(qube)) {
         usage(stderr);
         return 2;
     }

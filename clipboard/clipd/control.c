@@ -63,7 +63,7 @@ void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_s
         return;
     }
     bool two_args = a1 && a2 && !extra;
-    if (two_args && !clip_qube_name_valid(a1)) {
+    if (two_args && !fen_qube_name_valid(a1)) {
         snprintf(reply, reply_size, "error: invalid qube name");
         return;
     }

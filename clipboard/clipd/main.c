@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
                 return fprintf(stderr, "clipd: --limit wants QUBE=BYTES\n"), -1;
             *eq = '\0';
             struct clipd_limit *l = &cfg->limits[cfg->nlimits];
-            if (!clip_qube_name_valid(optarg) || parse_bytes(eq + 1, &l->bytes) < 0)
+            if (!fen_qube_name_valid(optarg) || parse_bytes(eq + 1, &l->bytes) < 0)
                 return fprintf(stderr, "clipd: bad --limit %s=%s (1..16M)\n", optarg, eq + 1), -1;
             snprintf(l->qube, sizeof l->qube, "%s", optarg);
             cfg->nlimits++;

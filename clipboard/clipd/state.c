@@ -35,7 +35,7 @@ void clipd_state_load(struct clipd *d)
         if (!sp)
             continue;
         *sp = '\0';
-        if (!clip_qube_name_valid(line) || clipd_attach(d, line, sp + 1, why, sizeof why) < 0)
+        if (!fen_qube_name_valid(line) || clipd_attach(d, line, sp + 1, why, sizeof why) < 0)
             fen_log(WARN, "%s: ignoring a bad line for '%.40s'", d->cfg->state_path, line);
     }
 }

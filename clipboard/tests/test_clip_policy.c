@@ -108,22 +108,6 @@ static void nul_bytes_and_long_lines_are_refused(void **state)
     assert_non_null(strstr(err, "longer than"));
 }
 
-static void qube_names_are_checked(void **state)
-{
-    (void)state;
-    assert_true(clip_qube_name_valid("work"));
-    assert_true(clip_qube_name_valid("sys-net_2.x"));
-    assert_true(clip_qube_name_valid("abcdefghijabcdefghijabcdefghija")); /* 31 */
-    assert_false(clip_qube_name_valid("abcdefghijabcdefghijabcdefghijab")); /* 32 */
-    assert_false(clip_qube_name_valid(""));
-    assert_false(clip_qube_name_valid(NULL));
-    assert_false(clip_qube_name_valid("a b"));
-    assert_false(clip_qube_name_valid("a\nb"));
-    assert_false(clip_qube_name_valid("../x"));
-    assert_false(clip_qube_name_valid("-v"));
-    assert_false(clip_qube_name_valid("*"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,7 +117,6 @@ int main(void)
         cmocka_unit_test(last_line_without_newline_counts),
         cmocka_unit_test(malformed_lines_are_refused_with_their_number),
         cmocka_unit_test(nul_bytes_and_long_lines_are_refused),
-        cmocka_unit_test(qube_names_are_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -118,10 +118,6 @@ static void value_parsers_accept_and_refuse(void **state)
     assert_false(fen_parse_size("-1", &v));
     assert_false(fen_parse_size("12X", &v));
     assert_false(fen_parse_size("18446744073709551615G", &v));
-    assert_true(fen_qube_name_valid("work-2_b"));
-    assert_false(fen_qube_name_valid("2work"));
-    assert_false(fen_qube_name_valid("dom0 "));
-    assert_false(fen_qube_name_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 33 */
 }
 
 static void file_is_loaded_and_missing_file_is_an_error(void **state)

@@ -545,6 +545,31 @@ static void image_bytes_computes_size_and_refuses_wrapping_products(void **state
     assert_false(fen_image_bytes(100, 100, 399, 0, &b)); /* stride below width*4 */
 }
 
+static void qube_names_follow_one_rule(void **state)
+{
+    (void)state;
+    assert_true(fen_qube_name_valid("work"));
+    assert_true(fen_qube_name_valid("work-2_b"));
+    assert_true(fen_qube_name_valid("sys-net_2.x"));
+    assert_true(fen_qube_name_valid("abcdefghijabcdefghijabcdefghija")); /* 31 */
+    assert_true(fen_qube_name_valid("Dom0"));   /* only "dom0" itself is reserved */
+    assert_false(fen_qube_name_valid("abcdefghijabcdefghijabcdefghijab")); /* 32 */
+    assert_false(fen_qube_name_valid(""));
+    assert_false(fen_qube_name_valid(NULL));
+    assert_false(fen_qube_name_valid("dom0"));
+    assert_false(fen_qube_name_valid("2work")); /* a letter first */
+    assert_false(fen_qube_name_valid("_x"));
+    assert_false(fen_qube_name_valid(".hidden"));
+    assert_false(fen_qube_name_valid("-v"));
+    assert_false(fen_qube_name_valid("a b"));
+    assert_false(fen_qube_name_valid("dom0 "));
+    assert_false(fen_qube_name_valid("a\nb"));
+    assert_false(fen_qube_name_valid("../x"));
+    assert_false(fen_qube_name_valid("a/b"));
+    assert_false(fen_qube_name_valid("*"));
+    assert_false(fen_qube_name_valid("w\xc3\xa9rk")); /* bytes above ASCII */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +600,7 @@ int main(void)
         cmocka_unit_test(rect_clip_keeps_the_part_inside_the_window),
         cmocka_unit_test(rect_clip_rejects_rects_outside_or_hostile),
         cmocka_unit_test(image_bytes_computes_size_and_refuses_wrapping_products),
+        cmocka_unit_test(qube_names_follow_one_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

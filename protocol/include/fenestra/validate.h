@@ -142,6 +142,19 @@ bool fen_utf8_valid(const uint8_t *buf, size_t len, bool forbid_nul);
  * out_size-1 bytes, never cut inside a character.  Returns bytes written. */
 size_t fen_sanitize_text(const uint8_t *in, size_t in_len, char *out, size_t out_size);
 
+/* ---- qube names ---------------------------------------------------------- */
+
+/* Longest qube name in bytes (Qubes OS's limit), without the NUL. */
+#define FEN_QUBE_NAME_MAX 31
+
+/* The one rule for qube names, used by every program that takes one (guid,
+ * clipd, audiod, the agents, guictl, the dom0 config file): 1..31 bytes, a
+ * letter first, then letters, digits, '-', '_' or '.' (as Qubes OS names
+ * VMs).  "dom0" is reserved: a qube called that would title its windows
+ * "[dom0] ..." like dom0's own.  Names end up in window titles, log lines,
+ * socket paths and PulseAudio stream names, so nothing else is allowed. */
+bool fen_qube_name_valid(const char *name);
+
 /* ---- checks against daemon state (pure) -------------------------------- */
 
 /* Clip `r` to a w x h window; false when nothing remains. */
