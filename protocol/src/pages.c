@@ -9,18 +9,6 @@
 #include "pages_impl.h"
 #include "pages_file.h"
 
-enum fen_err fen_pages_fail(struct fen_error *err, enum fen_err code, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->code = code;
-        vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 struct fen_pool *fen_pool_create(const char *spec, size_t max_pages)
 {
     const char *rest = NULL;
@@ -107,7 +95,7 @@ struct fen_mapping *fen_mapper_map(struct fen_mapper *m, uint32_t pool_id, const
                                    size_t n, struct fen_error *err)
 {
     if (!refs || n == 0 || n > FEN_MAX_REFS_PER_WINDOW) {
-        fen_pages_fail(err, FEN_E_RANGE, "map: %zu refs outside 1..%u", n,
+        fen_fail(err, FEN_E_RANGE, "map: %zu refs outside 1..%u", n,
                        (unsigned)FEN_MAX_REFS_PER_WINDOW);
         errno = EINVAL;
         return NULL;

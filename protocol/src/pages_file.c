@@ -304,26 +304,26 @@ static enum fen_err file_mapper_set_pool(struct fen_mapper *m, uint32_t pool_id,
     if (fd >= 0)
         close(fd); /* nothing may come with the message on this backend */
     if (pool_id != 0)
-        return fen_pages_fail(err, FEN_E_RANGE, "POOL: pool %u on a file pool (only 0)", pool_id);
+        return fen_fail(err, FEN_E_RANGE, "POOL: pool %u on a file pool (only 0)", pool_id);
     if (npages == 0 || npages > FEN_MAX_POOL_PAGES)
-        return fen_pages_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
+        return fen_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
                               (unsigned)FEN_MAX_POOL_PAGES);
     /* O_NONBLOCK: should the path ever name a FIFO, open must not hang dom0
      * (the checks below then refuse it). */
     int nfd = open(fm->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (nfd < 0)
-        return fen_pages_fail(err, FEN_E_STATE, "POOL: cannot open the configured pool: %s",
+        return fen_fail(err, FEN_E_STATE, "POOL: cannot open the configured pool: %s",
                               strerror(errno));
     struct stat st;
     int seals = fcntl(nfd, F_GET_SEALS);
     const int need = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
     enum fen_err code = FEN_OK;
     if (seals < 0 || (seals & need) != need)
-        code = fen_pages_fail(err, FEN_E_STATE,
+        code = fen_fail(err, FEN_E_STATE,
                               "POOL: configured pool is not sealed against resizing");
     else if (fstat(nfd, &st) < 0 || !S_ISREG(st.st_mode) ||
              st.st_size != (off_t)npages * FEN_PAGE_SIZE)
-        code = fen_pages_fail(err, FEN_E_RANGE,
+        code = fen_fail(err, FEN_E_RANGE,
                               "POOL: %u pages announced but the configured pool differs", npages);
     if (code != FEN_OK) {
         close(nfd);
@@ -341,13 +341,13 @@ static struct fen_mapping *file_mapper_map(struct fen_mapper *m, uint32_t pool_i
 {
     struct file_mapper *fm = file_mapper_of(m);
     if (pool_id != 0 || fm->fd < 0) {
-        fen_pages_fail(err, FEN_E_STATE, "map: pool %u not announced", pool_id);
+        fen_fail(err, FEN_E_STATE, "map: pool %u not announced", pool_id);
         errno = EINVAL;
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         if (refs[i] >= fm->npages) {
-            fen_pages_fail(err, FEN_E_RANGE, "map: ref %u outside pool of %u pages", refs[i],
+            fen_fail(err, FEN_E_RANGE, "map: ref %u outside pool of %u pages", refs[i],
                            fm->npages);
             errno = EINVAL;
             return NULL;
@@ -360,7 +360,7 @@ static struct fen_mapping *file_mapper_map(struct fen_mapper *m, uint32_t pool_i
     /* Reserve the range, then map each run of consecutive refs over it. */
     void *base = mmap(NULL, fmap->len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (base == MAP_FAILED) {
-        fen_pages_fail(err, FEN_E_STATE, "map: no address space for %zu pages", n);
+        fen_fail(err, FEN_E_STATE, "map: no address space for %zu pages", n);
         free(fmap);
         return NULL;
     }
@@ -372,7 +372,7 @@ static struct fen_mapping *file_mapper_map(struct fen_mapper *m, uint32_t pool_i
         void *at = mmap((uint8_t *)base + i * FEN_PAGE_SIZE, (j - i) * FEN_PAGE_SIZE, PROT_READ,
                         MAP_SHARED | MAP_FIXED, fm->fd, (off_t)refs[i] * FEN_PAGE_SIZE);
         if (at == MAP_FAILED) {
-            fen_pages_fail(err, FEN_E_STATE, "map: mmap of the pool failed: %s", strerror(errno));
+            fen_fail(err, FEN_E_STATE, "map: mmap of the pool failed: %s", strerror(errno));
             munmap(base, fmap->len);
             free(fmap);
             return NULL;

@@ -41,8 +41,7 @@ struct fen_mapper *fen_mapper_local_create(void);
 struct fen_pool *fen_pool_xen_create(int domid, size_t max_pages);
 struct fen_mapper *fen_mapper_xen_create(int domid);
 
-/* Fill err (may be NULL) and return code. */
-enum fen_err fen_pages_fail(struct fen_error *err, enum fen_err code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* fen_fail (fill err, may be NULL, and return code) is the validators' own. */
+#include "validate_internal.h"
 
 #endif

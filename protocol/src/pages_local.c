@@ -335,22 +335,22 @@ static enum fen_err local_set_pool(struct fen_mapper *base, uint32_t pool_id, in
     struct local_mapper *m = (struct local_mapper *)base;
     enum fen_err code = FEN_OK;
     if (pool_id >= FEN_MAX_POOLS) {
-        code = fen_pages_fail(err, FEN_E_RANGE, "POOL: pool id %u outside 0..%u", pool_id,
+        code = fen_fail(err, FEN_E_RANGE, "POOL: pool id %u outside 0..%u", pool_id,
                               FEN_MAX_POOLS - 1);
     } else if (npages == 0 || npages > FEN_MAX_POOL_PAGES) {
-        code = fen_pages_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
+        code = fen_fail(err, FEN_E_RANGE, "POOL: %u pages outside 1..%u", npages,
                               FEN_MAX_POOL_PAGES);
     } else {
         const char *why = pool_fd_problem(fd, npages);
         if (why)
-            code = fen_pages_fail(err, strstr(why, "size") ? FEN_E_LENGTH : FEN_E_STATE,
+            code = fen_fail(err, strstr(why, "size") ? FEN_E_LENGTH : FEN_E_STATE,
                                   "POOL %u: %s", pool_id, why);
     }
     struct pool_ref *pr = NULL;
     if (code == FEN_OK) {
         pr = malloc(sizeof *pr);
         if (!pr)
-            code = fen_pages_fail(err, FEN_E_STATE, "POOL %u: out of memory", pool_id);
+            code = fen_fail(err, FEN_E_STATE, "POOL %u: out of memory", pool_id);
     }
     if (code != FEN_OK) {
         if (fd >= 0)
@@ -369,13 +369,13 @@ static struct fen_mapping *local_map(struct fen_mapper *base, uint32_t pool_id,
     struct local_mapper *m = (struct local_mapper *)base;
     struct pool_ref *pr = pool_id < FEN_MAX_POOLS ? m->pools[pool_id] : NULL;
     if (!pr) {
-        fen_pages_fail(err, FEN_E_STATE, "map: pool %u was not announced", pool_id);
+        fen_fail(err, FEN_E_STATE, "map: pool %u was not announced", pool_id);
         errno = ENOENT;
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         if (refs[i] >= pr->npages) {
-            fen_pages_fail(err, FEN_E_RANGE, "map: ref[%zu]=%u outside pool %u of %u pages", i,
+            fen_fail(err, FEN_E_RANGE, "map: ref[%zu]=%u outside pool %u of %u pages", i,
                            refs[i], pool_id, pr->npages);
             errno = EINVAL;
             return NULL;
@@ -383,13 +383,13 @@ static struct fen_mapping *local_map(struct fen_mapper *base, uint32_t pool_id,
     }
     struct local_mapping *lm = calloc(1, sizeof *lm);
     if (!lm) {
-        fen_pages_fail(err, FEN_E_STATE, "map: out of memory");
+        fen_fail(err, FEN_E_STATE, "map: out of memory");
         return NULL;
     }
     void *ptr = map_runs(pr->fd, refs, n, PROT_READ);
     if (!ptr) {
         int e = errno;
-        fen_pages_fail(err, FEN_E_STATE, "map: mmap of %zu pages failed: %s", n, strerror(e));
+        fen_fail(err, FEN_E_STATE, "map: mmap of %zu pages failed: %s", n, strerror(e));
         free(lm);
         errno = e;
         return NULL;

@@ -140,7 +140,7 @@ static enum fen_err xen_set_pool(struct fen_mapper *m, uint32_t pool_id, int fd,
 {
     if (fd >= 0)
         close(fd);
-    return fen_pages_fail(err, FEN_E_STATE, "POOL: the xen backend shares grant refs, not pools");
+    return fen_fail(err, FEN_E_STATE, "POOL: the xen backend shares grant refs, not pools");
 }
 
 static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id, const uint32_t *refs,
@@ -148,7 +148,7 @@ static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id, co
 {
     struct xen_mapper *m = (struct xen_mapper *)base;
     if (pool_id != 0) {
-        fen_pages_fail(err, FEN_E_RANGE, "map: xen grants have no pool %u", pool_id);
+        fen_fail(err, FEN_E_RANGE, "map: xen grants have no pool %u", pool_id);
         errno = EINVAL;
         return NULL;
     }
@@ -162,7 +162,7 @@ static struct fen_mapping *xen_map(struct fen_mapper *base, uint32_t pool_id, co
     free(copy);
     if (!ptr) {
         int e = errno ? errno : ENOMEM;
-        fen_pages_fail(err, FEN_E_STATE, "map: mapping %zu grant refs of domain %u failed: %s", n,
+        fen_fail(err, FEN_E_STATE, "map: mapping %zu grant refs of domain %u failed: %s", n,
                        m->domid, strerror(e));
         free(map);
         errno = e;
