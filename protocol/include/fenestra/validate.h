@@ -36,7 +36,8 @@ struct fen_error {
     char reason[160]; /* e.g. "CREATE: width 0 outside 1..8192" */
 };
 
-/* Name of a code / of a message type ("CREATE", "unknown(0x1234)" into buf). */
+/* Name of a code / of a message type ("CREATE"; "unknown" for a type not in
+ * proto.h: the validators' reasons carry the number, "unknown message type 0x1234"). */
 const char *fen_err_name(enum fen_err code);
 const char *fen_msg_type_name(uint32_t type);
 
