@@ -77,6 +77,7 @@ struct agent_window {
 
     struct dmg_acc acc;   /* damage gathered this loop iteration */
     bool dmg_seen;        /* DamageNotify arrived: subtract (re-arm) this iteration */
+    bool dmg_raw;         /* XDamage reports every drawing (driver mode): no subtract */
 
     /* Last values sent to dom0 (to send only changes). */
     char title[FEN_MAX_TITLE_BYTES];

@@ -170,7 +170,10 @@ static bool try_driver_pages(struct agent *a, struct agent_window *w)
 {
     struct fen_msg_window_dump d = {.serial = w->serial + 1}; /* driver_mode reads it */
     uint32_t *refs = NULL;
-    if (!a->drv || drv_mode_window_pages(a->drv, w->id, &d, &refs) < 0)
+    /* Only raw-damage windows: with a subtract, a draw landing between the
+     * damage event and the subtract would never reach dom0, which reads the
+     * pages without a copy to order it after the subtract. */
+    if (!a->drv || !w->dmg_raw || drv_mode_window_pages(a->drv, w->id, &d, &refs) < 0)
         return false;
     free_pixmap(a, w);
     d.serial = w->serial + 1;
@@ -396,25 +399,17 @@ void pix_flush_damage(struct agent *a)
 {
     /* Re-arm XDamage for every window that reported: with delta rectangles
      * the server only reports areas not yet in its damage region.  The
-     * subtract comes before the copies, so drawing after it reports again. */
-    bool driver_subtract = false;
+     * subtract comes before the copies, so drawing after it reports again.
+     * Raw-rectangle windows (driver mode, see win_add) have nothing to
+     * re-arm: every drawing is reported, after it was executed. */
     for (uint32_t i = 0; i < a->nwin; i++) {
         struct agent_window *w = a->win[i];
-        if (w->dmg_seen) {
+        if (w->dmg_seen && !w->dmg_raw)
             xcb_damage_subtract(a->conn, w->damage, XCB_NONE, XCB_NONE);
-            driver_subtract |= w->driver_pages;
-        }
         w->dmg_seen = false;
     }
     if (!a->ready)
         return;
-    /* Driver mode has no copy after the subtract: dom0 reads the pixmap
-     * pages directly.  A draw landing between the damage event and the
-     * subtract is neither reported again nor certain to be in the pages when
-     * dom0 paints, unless the server has executed the subtract before dom0
-     * hears of the damage: one round trip makes sure. */
-    if (driver_subtract)
-        free(xcb_get_input_focus_reply(a->conn, xcb_get_input_focus(a->conn), NULL));
 
     struct pending_damage *pend = NULL;
     uint32_t npend = 0;

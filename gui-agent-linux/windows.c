@@ -99,8 +99,17 @@ static struct agent_window *win_add(struct agent *a, xcb_window_t id)
     w->mapped = attr->map_state == XCB_MAP_STATE_VIEWABLE;
     uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
     xcb_change_window_attributes(a->conn, id, XCB_CW_EVENT_MASK, &mask);
+    /* Driver mode: dom0 reads the window pixmap's pages itself, so damage
+     * must never be subtracted before dom0 has heard of it.  With raw
+     * rectangles the server reports every drawing request after executing it
+     * (the DAMAGE extension reports after the operation), and there is
+     * nothing to subtract: no request and no round trip per frame.  Copy
+     * mode keeps delta rectangles: its subtract comes before its copy. */
+    w->dmg_raw = a->drv != NULL;
     w->damage = xcb_generate_id(a->conn);
-    xcb_damage_create(a->conn, w->damage, id, XCB_DAMAGE_REPORT_LEVEL_DELTA_RECTANGLES);
+    xcb_damage_create(a->conn, w->damage, id,
+                      w->dmg_raw ? XCB_DAMAGE_REPORT_LEVEL_RAW_RECTANGLES
+                                 : XCB_DAMAGE_REPORT_LEVEL_DELTA_RECTANGLES);
     a->win[a->nwin++] = w;
     fen_log(DEBUG, "tracking window 0x%x %ux%u%+d%+d depth %u", id, w->w, w->h, w->x, w->y,
             w->depth);
