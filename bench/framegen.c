@@ -1,6 +1,11 @@
 /* fen-framegen: a guest X client that draws stamped frames for benchmarks.
- *   fen-framegen [--size WxH] [--fps N] [--mode full|text] [--seconds S]
- * full: every frame repaints the whole window (new colors) + stamp;
+ *   fen-framegen [--size WxH] [--fps N] [--mode full|server|text] [--seconds S]
+ * full: every frame is rendered client-side (new colors over the whole
+ *       window + a moving bar) and put with MIT-SHM: the application copies
+ *       the frame through its own memory into its X server;
+ * server: the same picture drawn by the guest X server itself (core fills of
+ *       the whole window + the bar; only the 304x4 stamp is put): output that
+ *       does not pass through the application's memory (video/GL-style);
  * text: ~20 small rectangles per frame + stamp (a terminal-like load).
  * --fps 0 = as fast as the X server takes frames (each frame is synced with
  * a round trip so frames are not queued without end).  Prints the number of
@@ -54,12 +59,14 @@ int main(int argc, char **argv)
         case 't': seconds = atoi(optarg); break;
         case 'n': frames = atoi(optarg); break;
         default:
-            printf("usage: fen-framegen [--size WxH] [--fps N] [--mode full|text] [--seconds S]\n"
+            printf("usage: fen-framegen [--size WxH] [--fps N] [--mode full|server|text] [--seconds S]\n"
                    "                    [--frames N]   (stop drawing after N frames, stay up: idle)\n");
             return c == 'h' ? 0 : 2;
         }
     }
-    bool text = !strcmp(mode, "text");
+    bool text = !strcmp(mode, "text"), server = !strcmp(mode, "server");
+    if (!text && !server && strcmp(mode, "full"))
+        return fprintf(stderr, "bad --mode\n"), 2;
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
 
@@ -102,7 +109,16 @@ int main(int argc, char **argv)
             continue;
         }
         seq++;
-        if (!text) {
+        if (server) {
+            uint32_t color = (seq * 0x9e3779b1u) & 0x00ffffffu, bar = ~color & 0x00ffffffu;
+            xcb_rectangle_t all = {0, STAMP_HEIGHT, (uint16_t)w, (uint16_t)(h - STAMP_HEIGHT)};
+            xcb_rectangle_t stripe = {(int16_t)(seq * 16 % (uint32_t)(w - 64)), STAMP_HEIGHT, 64,
+                                      (uint16_t)(h - STAMP_HEIGHT)};
+            xcb_change_gc(c, gc, XCB_GC_FOREGROUND, &color);
+            xcb_poly_fill_rectangle(c, win, gc, 1, &all);
+            xcb_change_gc(c, gc, XCB_GC_FOREGROUND, &bar);
+            xcb_poly_fill_rectangle(c, win, gc, 1, &stripe);
+        } else if (!text) {
             uint32_t color = (seq * 0x9e3779b1u) & 0x00ffffffu;
             fill_rect(img, (uint32_t)stride, 0, STAMP_HEIGHT, w, h - STAMP_HEIGHT, color);
             /* a moving bar so consecutive frames differ in structure too */
@@ -111,10 +127,10 @@ int main(int argc, char **argv)
         }
         uint64_t now = stamp_now_us();
         stamp_draw(img, (uint32_t)stride, 0, 0, seq, now);
-        if (!text) {
+        if (!text && !server) {
             xcb_shm_put_image(c, win, gc, (uint16_t)w, (uint16_t)h, 0, 0, (uint16_t)w,
                               (uint16_t)h, 0, 0, 24, XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, 0);
-        } else {
+        } else if (text) {
             for (int r = 0; r < 20; r++) {
                 rng = rng * 1103515245u + 12345u;
                 int rx = (int)(rng >> 8) % (w - 96), ry = STAMP_HEIGHT + 8 + (int)(rng >> 4) % (h - 40);
@@ -123,6 +139,8 @@ int main(int argc, char **argv)
                                   96, 16, (int16_t)rx, (int16_t)ry, 24, XCB_IMAGE_FORMAT_Z_PIXMAP,
                                   0, seg, 0);
             }
+        }
+        if (text || server) {
             xcb_shm_put_image(c, win, gc, (uint16_t)w, (uint16_t)h, 0, 0, STAMP_WIDTH,
                               STAMP_HEIGHT, 0, 0, 24, XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, 0);
         }
