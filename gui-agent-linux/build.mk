@@ -32,3 +32,6 @@ TEST_PROGRAMS += $(GA_NETWMSTATE)
 
 # Smoke test: Xvfb + gui-agent + xlogo/xterm + the fake dom0 (needs Xvfb).
 $(call test_script,gui-agent-linux/tests/smoke.sh,gui)
+# Driver mode (real Xorg + fenestra_drv.so): bursts of frames, dom0 ends on
+# the last one (no damage lost without a subtract round trip).
+$(call test_script,gui-agent-linux/tests/driver-burst.sh,xorg)
