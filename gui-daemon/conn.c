@@ -24,6 +24,7 @@ struct guid_conn {
     uint32_t screen_w, screen_h;
     enum guid_conn_state state;
     bool broken;
+    bool held; /* service stopped reading: the qube was throttled */
     uint32_t dump_kind;
     struct fen_chan *ch;
     struct fen_reader *rd;
@@ -92,6 +93,7 @@ void guid_conn_drop(struct guid_conn *c, const char *reason)
     fen_writer_reset(c->wr);
     c->state = GUID_CONN_DOWN;
     c->broken = false;
+    c->held = false;
 }
 
 void guid_conn_destroy(struct guid_conn *c)
@@ -167,10 +169,17 @@ int guid_conn_fd(const struct guid_conn *c)
     return c->state == GUID_CONN_DOWN ? -1 : fen_chan_fd(c->ch);
 }
 
+static bool throttled(const struct guid_conn *c)
+{
+    return c->state == GUID_CONN_UP && c->ws != NULL && guid_wstate_throttled(c->ws);
+}
+
 short guid_conn_events(const struct guid_conn *c)
 {
-    return (short)(POLLIN | (fen_writer_pending(c->wr) > 0 ? POLLOUT : 0));
+    return (short)((throttled(c) ? 0 : POLLIN) | (fen_writer_pending(c->wr) > 0 ? POLLOUT : 0));
 }
+
+bool guid_conn_resume_due(const struct guid_conn *c) { return c->held && !throttled(c); }
 
 bool guid_conn_check_broken(struct guid_conn *c)
 {
@@ -211,10 +220,15 @@ int guid_conn_service(struct guid_conn *c)
         guid_conn_drop(c, "the guest closed the channel");
         return -1;
     }
+    c->held = false;
     for (;;) {
         const uint8_t *buf;
         size_t len;
         struct fen_error err = {0};
+        if (throttled(c)) {
+            c->held = true;
+            break;
+        }
         enum fen_read_status st = fen_reader_next(c->rd, c->ch, &buf, &len, &err);
         if (st == FEN_READ_AGAIN)
             break;

@@ -34,8 +34,15 @@ int guid_conn_fd(const struct guid_conn *c);
 short guid_conn_events(const struct guid_conn *c);
 
 /* The fd is ready: read and apply messages, flush output.  Returns 1 when
- * the handshake just completed, 0 normally, -1 when the link was dropped. */
+ * the handshake just completed, 0 normally, -1 when the link was dropped.
+ * While the qube's damage waits for paint budget or for the X server
+ * (guid_wstate_throttled), guid reads no more from it: a flooding guest
+ * then waits on its full channel instead of costing dom0 CPU. */
 int guid_conn_service(struct guid_conn *c);
+
+/* Reading stopped with the qube throttled and it no longer is: call
+ * guid_conn_service now (messages may sit in the reader, unseen by poll). */
+bool guid_conn_resume_due(const struct guid_conn *c);
 
 /* A send failed earlier (peer not reading): drop now.  true if dropped. */
 bool guid_conn_check_broken(struct guid_conn *c);

@@ -20,8 +20,13 @@ struct guid_fullscreen {
     void *exit_ctx;
     xcb_window_t exclusive[MAX_EXCLUSIVE]; /* dom0 windows covering a monitor now */
     size_t n;
-    bool grabbed;
+    bool grabbed;   /* this guid wants the root grab (it has fullscreen windows) */
+    bool root_held; /* ... and got it: no other guid had it */
     uint8_t swallow; /* keycode of a consumed press whose release is ours too */
+    /* Root properties every guid watches: the exit hotkey was pressed (all
+     * leave fullscreen), the root grab was given up (take it if wanted). */
+    xcb_atom_t exit_atom, grab_free_atom;
+    uint32_t exit_serial;
 };
 
 struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
@@ -36,6 +41,10 @@ struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
     char text[160];
     snprintf(text, sizeof(text), "%s is fullscreen - %s leaves", xs->cfg.qube, exit_key_text);
     fs->syms = xcb_key_symbols_alloc(xs->conn);
+    fs->exit_atom = guid_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_EXIT");
+    fs->grab_free_atom = guid_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_GRAB_FREE");
+    uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
+    xcb_change_window_attributes(xs->conn, xs->screen->root, XCB_CW_EVENT_MASK, &mask);
     fs->banner = guid_banner_create(xs->conn, xs->screen, xs->cfg.qube, text, xs->cfg.label_rgb);
     if (fs->syms == NULL || fs->banner == NULL) {
         guid_fullscreen_destroy(fs);
@@ -44,10 +53,14 @@ struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
     return fs;
 }
 
+static void grab(struct guid_fullscreen *fs, bool on);
+
 void guid_fullscreen_destroy(struct guid_fullscreen *fs)
 {
     if (fs == NULL)
         return;
+    if (fs->grabbed)
+        grab(fs, false); /* another guid with fullscreen windows takes the hotkey */
     guid_banner_destroy(fs->banner);
     if (fs->syms != NULL)
         xcb_key_symbols_free(fs->syms);
@@ -60,11 +73,25 @@ void guid_fullscreen_set_exit(struct guid_fullscreen *fs, guid_fullscreen_exit_f
     fs->exit_ctx = ctx;
 }
 
+/* Tell every guid on this dom0 X server something by changing a root
+ * property (each watches PropertyNotify on the root). */
+static void announce(struct guid_fullscreen *fs, xcb_atom_t atom)
+{
+    fs->exit_serial++;
+    xcb_change_property(fs->xs->conn, XCB_PROP_MODE_REPLACE, fs->xs->screen->root, atom,
+                        XCB_ATOM_CARDINAL, 32, 1, &fs->exit_serial);
+}
+
 /* Grab (or release) the exit hotkey on the root window, with and without
- * Caps Lock / Num Lock. */
+ * Caps Lock / Num Lock, so it works whatever has the focus.  One X client
+ * at a time can hold it: with several qubes fullscreen, the first guid
+ * holds it and tells all the others when it is pressed (announce); when it
+ * lets go, it says so and a guid that still has fullscreen windows takes
+ * it.  Without the grab the hotkey still works while the focus is in one
+ * of this qube's windows (guid sees those keys itself). */
 static void grab(struct guid_fullscreen *fs, bool on)
 {
-    if (fs->grabbed == on)
+    if (fs->grabbed == on && (!on || fs->root_held))
         return;
     fs->grabbed = on;
     xcb_connection_t *c = fs->xs->conn;
@@ -74,16 +101,33 @@ static void grab(struct guid_fullscreen *fs, bool on)
         return;
     static const uint16_t extra[] = {0, GUID_MOD_LOCK, GUID_MOD_MOD2,
                                      GUID_MOD_LOCK | GUID_MOD_MOD2};
+    bool held = on;
     for (xcb_keycode_t *k = codes; *k != XCB_NO_SYMBOL; k++) {
         for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++) {
             uint16_t mods = (uint16_t)(fs->exit_key.mods | extra[i]);
-            if (on)
-                xcb_grab_key(c, 1, root, mods, *k, XCB_GRAB_MODE_ASYNC, XCB_GRAB_MODE_ASYNC);
-            else
+            if (!on) {
                 xcb_ungrab_key(c, *k, root, mods);
+                continue;
+            }
+            xcb_generic_error_t *e = xcb_request_check(
+                c, xcb_grab_key_checked(c, 1, root, mods, *k, XCB_GRAB_MODE_ASYNC,
+                                        XCB_GRAB_MODE_ASYNC));
+            if (e != NULL)
+                held = false; /* BadAccess: another guid holds it */
+            free(e);
         }
     }
+    if (on && !held) { /* hold all of it or none: let go of what we got */
+        for (xcb_keycode_t *k = codes; *k != XCB_NO_SYMBOL; k++)
+            for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+                xcb_ungrab_key(c, *k, root, (uint16_t)(fs->exit_key.mods | extra[i]));
+        fen_log(DEBUG, "another guid holds the fullscreen exit hotkey; it tells us");
+    }
+    bool was_held = fs->root_held;
+    fs->root_held = held;
     free(codes);
+    if (was_held && !held)
+        announce(fs, fs->grab_free_atom);
 }
 
 static void update(struct guid_fullscreen *fs)
@@ -156,6 +200,19 @@ bool guid_fullscreen_handle_event(struct guid_fullscreen *fs, const xcb_generic_
         guid_banner_paint(fs->banner);
         return true;
     }
+    if (type == XCB_PROPERTY_NOTIFY) {
+        const xcb_property_notify_event_t *p = (const xcb_property_notify_event_t *)ev;
+        if (p->window != fs->xs->screen->root || p->state != XCB_PROPERTY_NEW_VALUE)
+            return false;
+        if (p->atom == fs->exit_atom && fs->n > 0) {
+            fen_log(INFO, "fullscreen exit hotkey (pressed in another qube's guid)");
+            if (fs->on_exit != NULL)
+                fs->on_exit(fs->exit_ctx);
+        } else if (p->atom == fs->grab_free_atom && fs->n > 0 && !fs->root_held) {
+            grab(fs, true);
+        }
+        return p->atom == fs->exit_atom || p->atom == fs->grab_free_atom;
+    }
     if (type == XCB_KEY_RELEASE) {
         const xcb_key_release_event_t *k = (const xcb_key_release_event_t *)ev;
         if (fs->swallow == 0 || k->detail != fs->swallow)
@@ -173,6 +230,7 @@ bool guid_fullscreen_handle_event(struct guid_fullscreen *fs, const xcb_generic_
     fen_log(INFO, "fullscreen exit hotkey");
     if (fs->on_exit != NULL)
         fs->on_exit(fs->exit_ctx);
+    announce(fs, fs->exit_atom); /* every qube's fullscreen ends, not only ours */
     return true;
 }
 

@@ -2,7 +2,9 @@
  * monitor (allow_fullscreen), the window is raised and focused, the banner
  * names the qube for GUID_BANNER_MS, and the exit hotkey is grabbed on the
  * root window so it works whatever has the focus.  The hotkey is consumed
- * (never forwarded to the guest) at all times. */
+ * (never forwarded to the guest) at all times.  It ends fullscreen for every
+ * qube: the guid that holds the root grab (one X client can) tells the
+ * others through a root property, and hands the grab over when it lets go. */
 #ifndef GUID_FULLSCREEN_H
 #define GUID_FULLSCREEN_H
 

@@ -49,11 +49,21 @@ int guid_loop_run(struct guid *g)
             next_try = now + GUID_RETRY_MS;
             (void)guid_conn_try_connect(g->conn);
         }
+        guid_xside_paint_fence(g->xs);
         xcb_flush(g->xs->conn);
         int handled = drain_x(g);
         if (handled < 0) {
             fen_log(ERROR, "lost the dom0 X server");
             return -1;
+        }
+        if (guid_xside_paint_done(g->xs)) { /* the X server took our puts: paint more */
+            guid_wstate_flush(g->ws, guid_monotonic_ms());
+            handled++;
+        }
+        if (guid_conn_resume_due(g->conn)) { /* no longer throttled: read on */
+            if (guid_conn_service(g->conn) == 1)
+                attach_clipd(g);
+            handled++;
         }
         if (handled > 0)
             continue; /* flush what the handlers queued, drain again */

@@ -44,7 +44,8 @@ static void usage(FILE *out)
             "RUNTIME is $XDG_RUNTIME_DIR/fenestra (or /tmp/fenestra-UID); guid listens on\n"
             "RUNTIME/guid-NAME.sock (requests \"list\", \"policy show\", \"policy set KEY VALUE\").\n"
             "FENESTRA_LOG_LEVEL=debug for more.  FENESTRA_BANNER_MS (fullscreen banner time)\n"
-            "and FENESTRA_PAINT_FPS (paint budget in full screens/s, 0 = none) are for tests\n"
+            "FENESTRA_PAINT_FPS (paint budget in full screens/s, 0 = none) and\n"
+            "FENESTRA_PAINT_BAND (pixels per X round trip, 0 = no backpressure) are for tests\n"
             "and benchmarks.\n");
 }
 
@@ -173,6 +174,21 @@ static uint64_t paint_fps(void)
     return (e && *end == '\0' && v <= 1000) ? v : GUID_PAINT_FPS;
 }
 
+/* Pixels of puts per X round trip (see guid_xside_config.paint_band):
+ * 1 MiB of pixels takes the X server a fraction of a millisecond, a 1080p
+ * frame is 8 bands.  FENESTRA_PAINT_BAND overrides it (0 = no limit; for
+ * benchmarks). */
+#define GUID_PAINT_BAND (256u * 1024u)
+
+static uint32_t paint_band(void)
+{
+    const char *e = getenv("FENESTRA_PAINT_BAND");
+    char *end;
+    unsigned long v = e ? strtoul(e, &end, 10) : 0;
+    return (e && *end == '\0' && (v == 0 || (v >= 65536 && v <= (1ul << 26)))) ? (uint32_t)v
+                                                                              : GUID_PAINT_BAND;
+}
+
 static void on_fullscreen_exit(void *ctx)
 {
     struct guid *g = ctx;
@@ -210,6 +226,7 @@ int main(int argc, char **argv)
         .frame = cfg.frame_width,
         .display = cfg.display,
         .or_manage = cfg.or_manage,
+        .paint_band = paint_band(),
     };
     rc = 1;
     g.sig_fd = make_sigfd();

@@ -149,9 +149,47 @@ static int64_t paint_clipped(struct guid_wstate *ws, struct guid_win *w, struct 
     return (int64_t)r.w * r.h;
 }
 
+static void add_pending(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r);
+
+static bool x_busy(const struct guid_wstate *ws)
+{
+    return ws->x.paint_busy != NULL && ws->x.paint_busy(ws->x.ctx);
+}
+
+static bool have_budget(const struct guid_wstate *ws)
+{
+    return ws->paint_rate == 0 || ws->budget > 0;
+}
+
+/* Paint r now as far as the budget (when `budgeted`) and the X side allow,
+ * in bands of rows no larger than the X side's paint_band, top first; what
+ * cannot be painted now is collected for guid_wstate_flush. */
+static void paint_or_collect(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r,
+                             bool budgeted)
+{
+    if (!w->dump.valid || !fen_rect_clip(&r, w->dump.width, w->dump.height))
+        return;
+    while (r.h > 0) {
+        if ((budgeted && !have_budget(ws)) || x_busy(ws)) {
+            add_pending(ws, w, r);
+            return;
+        }
+        struct fen_rect part = r;
+        uint32_t band = ws->x.paint_band;
+        if (band != 0 && (uint64_t)r.w * r.h > band)
+            part.h = band / r.w > 0 ? band / r.w : 1;
+        int64_t px = paint_clipped(ws, w, part);
+        if (budgeted && ws->paint_rate != 0)
+            ws->budget -= px;
+        r.y += (int32_t)part.h;
+        r.h -= part.h;
+    }
+}
+
 void guid_wstate_repaint(struct guid_wstate *ws, struct guid_win *w, const struct fen_rect *r)
 {
-    (void)paint_clipped(ws, w, *r);
+    /* An exposure: the geometry change that caused it was charged already. */
+    paint_or_collect(ws, w, *r, false);
 }
 
 /* ---- damage coalescing ------------------------------------------------ */
@@ -224,9 +262,9 @@ static void refill(struct guid_wstate *ws, uint64_t now_ms)
 
 int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms)
 {
-    if (!ws->dirty)
+    if (!ws->dirty || x_busy(ws))
         return -1;
-    if (ws->paint_rate == 0 || ws->budget > 0)
+    if (have_budget(ws))
         return 0;
     /* ms until the budget is positive again (at least 1) */
     uint64_t ms = ((uint64_t)(-ws->budget) * 1000 + ws->paint_rate - 1) / ws->paint_rate;
@@ -235,12 +273,18 @@ int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms)
     return ms == 0 ? 1 : (int)(ms > 1000 ? 1000 : ms);
 }
 
+bool guid_wstate_throttled(const struct guid_wstate *ws)
+{
+    return ws->dirty && (!have_budget(ws) || x_busy(ws));
+}
+
 void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
 {
     if (ws->paint_rate != 0)
         refill(ws, now_ms);
-    if (!ws->dirty || (ws->paint_rate != 0 && ws->budget <= 0))
+    if (!ws->dirty || !have_budget(ws) || x_busy(ws))
         return;
+    ws->dirty = false; /* add_pending sets it again for what stays */
     for (size_t i = 0; i < ws->count; i++) {
         struct guid_win *w = ws->wins[i];
         if (w->geometry_pending) {
@@ -248,11 +292,13 @@ void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
             ws->x.win_geometry(ws->x.ctx, w);
             ws->budget -= (int64_t)w->outer.w * w->outer.h;
         }
-        for (uint32_t j = 0; j < w->npending; j++)
-            ws->budget -= paint_clipped(ws, w, w->pending[j]);
+        struct fen_rect todo[GUID_PENDING_MAX];
+        uint32_t n = w->npending;
+        memcpy(todo, w->pending, n * sizeof(todo[0]));
         w->npending = 0;
+        for (uint32_t j = 0; j < n; j++)
+            paint_or_collect(ws, w, todo[j], true);
     }
-    ws->dirty = false;
 }
 
 static int send_msg(struct guid_wstate *ws, uint32_t type, uint32_t window, const void *body,
@@ -404,12 +450,7 @@ static enum fen_err handle_dump(struct guid_wstate *ws, struct guid_win *w,
     fen_mapping_unmap(ws->mapper, old);
     struct fen_rect all = {0, 0, nd.width, nd.height};
     w->npending = 0; /* the whole new image is painted: pending damage is moot */
-    if (ws->paint_rate == 0)
-        (void)paint_clipped(ws, w, all);
-    else if (ws->budget > 0)
-        ws->budget -= paint_clipped(ws, w, all);
-    else
-        add_pending(ws, w, all);
+    paint_or_collect(ws, w, all, true);
     struct fen_msg_dump_ack ack = {d->serial};
     if (send_msg(ws, FEN_MSG_DUMP_ACK, w->id, &ack, sizeof(ack)) != 0)
         return fail(err, FEN_E_STATE, "WINDOW_DUMP: cannot send DUMP_ACK");
@@ -632,10 +673,8 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
         return FEN_OK;
     case FEN_MSG_DAMAGE:
         for (uint32_t i = 0; i < msg->u.damage.count; i++) {
-            if (ws->paint_rate == 0)
-                paint_clipped(ws, w, msg->u.damage.rects[i]);
-            else if (ws->budget > 0 && w->npending == 0)
-                ws->budget -= paint_clipped(ws, w, msg->u.damage.rects[i]);
+            if (w->npending == 0) /* else keep the order: behind what waits */
+                paint_or_collect(ws, w, msg->u.damage.rects[i], true);
             else
                 add_pending(ws, w, msg->u.damage.rects[i]);
         }

@@ -86,6 +86,15 @@ struct guid_xops {
     void (*monitor_of)(void *ctx, const struct fen_rect *r, struct fen_rect *mon);
     /* Optional: w->fs_exclusive changed (raise + banner, or hide it). */
     void (*fullscreen_changed)(void *ctx, struct guid_win *w);
+    /* Optional (NULL: never busy): true while the X server has not yet
+     * finished this qube's earlier paints.  Damage is then collected and
+     * painted by guid_wstate_flush once it has: a flooding qube keeps at
+     * most one batch of paints in the shared dom0 X server at a time. */
+    bool (*paint_busy)(void *ctx);
+    /* Most pixels per paint request (0: no limit): larger rects are painted
+     * in bands of rows, each its own request, so no single request holds
+     * the dom0 X server (which runs each request to its end) for long. */
+    uint32_t paint_band;
 };
 
 /* The frame dom0 draws around w: none while it is fullscreen by policy. */
@@ -148,10 +157,16 @@ int guid_wstate_leave_fullscreen(struct guid_wstate *ws);
  * when budget returns -- the dom0 X server does at most N pixels/s of work
  * for the qube, and a well-behaved qube never waits. */
 void guid_wstate_set_paint_budget(struct guid_wstate *ws, uint64_t pixels_per_second);
-/* Refill the budget and paint collected damage it allows (now = monotonic ms). */
+/* Refill the budget and paint collected damage it and the X side allow
+ * (now = monotonic ms); also called when the X side stops being busy. */
 void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms);
-/* ms until guid_wstate_flush has work it may do, or -1 when none pending. */
+/* ms until guid_wstate_flush has work it may do, or -1 when none pending
+ * or the X side is busy (its reply wakes the caller). */
 int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms);
+
+/* Damage or geometry waits for paint budget or for the X side: reading
+ * more from the guest now would only merge more damage (guid_conn stops). */
+bool guid_wstate_throttled(const struct guid_wstate *ws);
 
 /* Bytes of guest memory currently mapped for this qube's windows. */
 uint64_t guid_wstate_memory(const struct guid_wstate *ws);

@@ -286,6 +286,8 @@ void guid_xinput_handle(struct guid_xinput *xi, xcb_generic_event_t *ev)
     uint8_t type = ev->response_type & 0x7f;
     if (guid_fullscreen_handle_event(xi->xs->fs, ev))
         return; /* the fullscreen exit hotkey or the banner */
+    if (guid_xside_handle_event(xi->xs, ev))
+        return; /* RandR: monitors changed */
     switch (type) {
     case 0: {
         xcb_generic_error_t *e = (xcb_generic_error_t *)ev;

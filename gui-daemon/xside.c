@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xcb/shm.h>
+#include <xcb/randr.h>
 #include <xcb/xcb_icccm.h>
+#include <xcb/xcbext.h>
 
 #include "fenestra/log.h"
 #include "fullscreen.h"
@@ -106,6 +108,15 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     xs->cursor_font = xcb_generate_id(c);
     xcb_open_font(c, xs->cursor_font, 6, "cursor");
     guid_monitors_query(c, xs->screen, &xs->monitors);
+    xs->monitors_at = guid_monotonic_ms();
+    const xcb_query_extension_reply_t *rr = xcb_get_extension_data(c, &xcb_randr_id);
+    if (rr != NULL && rr->present) {
+        xs->randr_event = rr->first_event;
+        xcb_randr_select_input(c, xs->screen->root,
+                               XCB_RANDR_NOTIFY_MASK_SCREEN_CHANGE |
+                                   XCB_RANDR_NOTIFY_MASK_CRTC_CHANGE |
+                                   XCB_RANDR_NOTIFY_MASK_OUTPUT_CHANGE);
+    }
     xcb_flush(c);
     return xs;
 }
@@ -133,19 +144,78 @@ void guid_xside_destroy(struct guid_xside *xs)
 
 int guid_xside_fd(const struct guid_xside *xs) { return xcb_get_file_descriptor(xs->conn); }
 
+/* The dom0 X server is shared by every qube's guid and runs one client's
+ * requests for a time slice, each request to its end: a guid that queued
+ * many large puts would make every other qube's small put wait behind
+ * them.  So each guid has at most paint_band pixels of puts in the server
+ * and then waits for a reply (a cheap GetInputFocus) before painting more;
+ * meanwhile wstate collects (merges) the damage. */
+static bool paint_busy(void *ctx)
+{
+    struct guid_xside *xs = XS(ctx);
+    return xs->cfg.paint_band != 0 && (xs->fence_out || xs->painted_px >= xs->cfg.paint_band);
+}
+
+void guid_xside_paint_fence(struct guid_xside *xs)
+{
+    if (xs->fence_out || xs->painted_px == 0 || xs->cfg.paint_band == 0)
+        return;
+    xs->fence_seq = xcb_get_input_focus(xs->conn).sequence;
+    xs->fence_out = true;
+    xs->painted_px = 0;
+}
+
+bool guid_xside_paint_done(struct guid_xside *xs)
+{
+    if (!xs->fence_out)
+        return false;
+    void *reply = NULL;
+    xcb_generic_error_t *e = NULL;
+    if (xcb_poll_for_reply(xs->conn, xs->fence_seq, &reply, &e) == 0)
+        return false;
+    free(reply);
+    free(e);
+    xs->fence_out = false;
+    return true;
+}
+
 static void screen_size(void *ctx, uint32_t *w, uint32_t *h)
 {
     *w = XS(ctx)->screen->width_in_pixels;
     *h = XS(ctx)->screen->height_in_pixels;
 }
 
-/* The monitor the outer rect r is on (wstate's monitor_of); the monitor
- * list is refreshed first, as a fullscreen request is when it matters. */
+#define GUID_MONITORS_MAX_AGE_MS 1000
+
+/* The monitor list, queried again when `fresh` is asked for or it is stale
+ * (a round trip: at most once a second for geometry changes). */
+static const struct guid_monitors *monitors(struct guid_xside *xs, bool fresh)
+{
+    uint64_t now = guid_monotonic_ms();
+    if (fresh || xs->monitors_at == 0 || now - xs->monitors_at >= GUID_MONITORS_MAX_AGE_MS) {
+        guid_monitors_query(xs->conn, xs->screen, &xs->monitors);
+        xs->monitors_at = now;
+    }
+    return &xs->monitors;
+}
+
+bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *ev)
+{
+    uint8_t type = ev->response_type & 0x7f;
+    if (xs->randr_event == 0 || (type != xs->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY &&
+                                 type != xs->randr_event + XCB_RANDR_NOTIFY))
+        return false;
+    xs->monitors_at = 0; /* monitors may have changed: ask again when needed */
+    fen_log(DEBUG, "dom0 RandR change: monitors will be queried again");
+    return true;
+}
+
+/* The monitor the outer rect r is on (wstate's monitor_of): a fullscreen
+ * request is when it matters, so the list is queried first. */
 static void monitor_of(void *ctx, const struct fen_rect *r, struct fen_rect *mon)
 {
-    struct guid_xside *xs = XS(ctx);
-    guid_monitors_query(xs->conn, xs->screen, &xs->monitors);
-    *mon = xs->monitors.m[guid_monitor_pick(&xs->monitors, r)];
+    const struct guid_monitors *m = monitors(XS(ctx), true);
+    *mon = m->m[guid_monitor_pick(m, r)];
 }
 
 /* The dom0 (outer, framed) geometry for w: the content sits at the guest
@@ -162,8 +232,8 @@ static struct fen_rect outer_for(struct guid_xside *xs, const struct guid_win *w
     if (oh > UINT32_MAX)
         oh = UINT32_MAX;
     struct fen_rect want = {(int32_t)ox, (int32_t)oy, (uint32_t)ow, (uint32_t)oh};
-    const struct fen_rect *mon = &xs->monitors.m[guid_monitor_pick(&xs->monitors, &want)];
-    return guid_monitor_clamp(mon, &want);
+    const struct guid_monitors *m = monitors(xs, false);
+    return guid_monitor_clamp(&m->m[guid_monitor_pick(m, &want)], &want);
 }
 
 /* What the dom0 window's override-redirect attribute should be. */
@@ -247,6 +317,7 @@ static int win_create(void *ctx, struct guid_win *w)
     struct guid_xwin *xw = calloc(1, sizeof(*xw));
     if (xw == NULL)
         return -1;
+    (void)monitors(xs, true); /* a new window goes on the monitors as they are now */
     w->outer = outer_for(xs, w);
     xw->id = xcb_generate_id(c);
     xw->override_redirect = want_or(xs, w);
@@ -534,6 +605,7 @@ static void win_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
                       (uint16_t)d->height, (uint16_t)r->x, (uint16_t)r->y, (uint16_t)r->w,
                       (uint16_t)r->h, (int16_t)(f + r->x), (int16_t)(f + r->y), 24,
                       XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, (uint32_t)xw->seg_offset);
+    xs->painted_px += (uint64_t)r->w * r->h;
 }
 
 void guid_xside_paint_frame(struct guid_xside *xs, struct guid_win *w)
@@ -576,5 +648,7 @@ void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops)
         .screen_size = screen_size,
         .monitor_of = monitor_of,
         .fullscreen_changed = guid_fullscreen_changed,
+        .paint_busy = paint_busy,
+        .paint_band = xs->cfg.paint_band,
     };
 }

@@ -20,6 +20,10 @@ struct guid_xside_config {
     uint32_t frame;
     const char *display; /* NULL: $DISPLAY */
     bool or_manage;      /* override_redirect = manage: no guest window bypasses the WM */
+    /* Paint backpressure (0: none): at most this many pixels of puts are
+     * sent before guid waits for the X server to have executed them; each
+     * put is at most this large (wstate bands larger rects). */
+    uint32_t paint_band;
 };
 
 /* A shared-memory segment known to the dom0 X server: one per guest pool
@@ -60,8 +64,18 @@ struct guid_xside {
             net_wm_state_max_horz;
     } atom;
     struct guid_xseg *segs[GUID_XSEG_MAX];
-    struct guid_monitors monitors; /* queried at start and on each fullscreen request */
+    /* Queried at start, for each new window and fullscreen request, after
+     * a RandR change event, and when older than GUID_MONITORS_MAX_AGE_MS
+     * (RandR 1.5 sends no event when a client defines a monitor). */
+    struct guid_monitors monitors;
+    uint64_t monitors_at; /* monotonic ms of the last query; 0: query again */
+    uint8_t randr_event;  /* RandR's first event code, 0 without RandR */
     struct guid_fullscreen *fs;    /* banner + exit hotkey (fullscreen.c); may be NULL */
+    /* Paint backpressure: pixels put since the last fence, and the fence (a
+     * GetInputFocus whose reply says the X server got past those puts). */
+    uint64_t painted_px;
+    unsigned int fence_seq;
+    bool fence_out;
 };
 
 /* Connect to the dom0 X server and check what guid needs (depth-24 root in
@@ -80,5 +94,14 @@ void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops);
 void guid_xside_paint_frame(struct guid_xside *xs, struct guid_win *w);
 
 int guid_xside_fd(const struct guid_xside *xs);
+
+/* A dom0 event for the X side itself (RandR changes): true when consumed. */
+bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *ev);
+
+/* Paint backpressure, called by the main loop: send a fence after the
+ * puts of this round (before flushing), and see whether it came back (true
+ * once when it did: collected damage may be painted now). */
+void guid_xside_paint_fence(struct guid_xside *xs);
+bool guid_xside_paint_done(struct guid_xside *xs);
 
 #endif

@@ -4,6 +4,7 @@
 $(call program,fen-hostile,spoof-tests/hostile.c,$(LIB_fenestra),$(FEN_LIBS),)
 $(call test_script,spoof-tests/attacks.sh,spoof)
 $(call test_script,spoof-tests/fullscreen.sh,spoof)
+$(call test_script,spoof-tests/monitors.sh,spoof)
 $(call test_script,spoof-tests/offsets.sh,spoof)
 
 # libFuzzer: guest message sequences and dom0 events into guid's window state

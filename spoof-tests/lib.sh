@@ -5,6 +5,8 @@
 # fen-hostile holding one window the attacks must not affect.
 #
 #   spoof_setup NAME [CONFIG-LINES...]   Xvfb, config file, both guids, neighbor
+#                              ($SPOOF_DOM0_GEOM: dom0 size; a function
+#                              spoof_dom0_ready, if defined, runs before the guids)
 #   new_guest [--no-hello]     end the previous hostile guest, start a fresh one
 #   g LINE...                  script lines for the hostile guest
 #   gsync                      wait until the guest ran everything sent so far
@@ -24,8 +26,10 @@ GUEST_OPEN=0
 spoof_setup() {
     fen_test_init "$1"
     shift
-    start_xvfb DOM0 800x600x24 || { not_ok "dom0 Xvfb"; exit 1; }
+    start_xvfb DOM0 "${SPOOF_DOM0_GEOM:-800x600x24}" || { not_ok "dom0 Xvfb"; exit 1; }
     export DISPLAY=$DOM0 # xdotool
+    # a script's hook to set up dom0 (e.g. RandR monitors) before the guids start
+    if declare -F spoof_dom0_ready >/dev/null; then spoof_dom0_ready; fi
     CONF=$T/fenestra.conf
     {
         printf '[global]\nframe_width = 3\n[qube personal]\nlabel = green\n[qube work]\nlabel = blue\n'
