@@ -8,6 +8,11 @@ $(call program,fen-pool-hold,gui-agent-windows/dom0/pool_hold.c,,,)
 # Unit tests of the tcp backend and the file pool (Linux, no Wine needed).
 $(call test_program,test_channel_tcp,gui-agent-windows/tests/test_channel_tcp.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
 
+# Unit tests of the agent's pure parts (no Windows headers), built natively:
+# DXGI dirty/move rects -> per-window damage, Windows cursor -> X glyph.
+$(call test_program,test_win_dirty_map,gui-agent-windows/tests/test_dirty_map.c gui-agent-windows/src/dirty_map.c,,-lcmocka,,unit)
+$(call test_program,test_win_cursor_map,gui-agent-windows/tests/test_cursor_map.c gui-agent-windows/src/cursor_map.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
+
 # ---------------------------------------------------------------------------
 # The Windows agent itself, cross-built when mingw-w64 is installed (needs
 # scripts/deps/windows.txt).  Always build/bin/*.exe whatever O= / SAN are:
@@ -25,6 +30,7 @@ WIN_PROTO_SRCS := protocol/src/channel.c protocol/src/channel_tcp.c protocol/src
 	protocol/src/pages_file.c protocol/src/msgio.c protocol/src/log.c protocol/src/utf8.c \
 	$(wildcard protocol/src/validate*.c) gui-agent-windows/compat/win_backends.c
 WIN_AGENT_SRCS := $(wildcard gui-agent-windows/src/*.c) $(WIN_PROTO_SRCS)
+WIN_AGENT_LIBS := -ld3d11 -ldxgi -ldxguid -lws2_32 -lgdi32 -luser32 -l:libwinpthread.a
 win_obj = $(patsubst %.c,$(WIN_OBJDIR)/%.o,$(1))
 
 $(WIN_OBJDIR)/%.o: %.c
@@ -33,7 +39,7 @@ $(WIN_OBJDIR)/%.o: %.c
 
 build/bin/gui-agent.exe: $(call win_obj,$(WIN_AGENT_SRCS))
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ -lws2_32 -lgdi32 -luser32 -l:libwinpthread.a
+	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ $(WIN_AGENT_LIBS)
 
 build/bin/fen-wintest.exe: $(call win_obj,gui-agent-windows/tests/testapp.c)
 	@mkdir -p $(@D)
@@ -43,7 +49,7 @@ build/bin/fen-wintest.exe: $(call win_obj,gui-agent-windows/tests/testapp.c)
 build/bin/fen-winunit.exe: $(call win_obj,gui-agent-windows/tests/winunit.c \
 		$(filter-out %/main.c,$(WIN_AGENT_SRCS)))
 	@mkdir -p $(@D)
-	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ -lws2_32 -lgdi32 -luser32 -l:libwinpthread.a
+	$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ $(WIN_AGENT_LIBS)
 
 EXTRA_TARGETS += build/bin/gui-agent.exe build/bin/fen-wintest.exe build/bin/fen-winunit.exe
 -include $(shell find $(WIN_OBJDIR) -name '*.d' 2>/dev/null)

@@ -1,4 +1,9 @@
-/* Pixels: GDI capture into the shared pages, damage by comparison.
+/* Pixels: capture into the shared pages.
+ *
+ * Where DXGI desktop duplication works (real Windows), capture_dxgi.c takes
+ * the changed parts of the desktop every interval_ms and damages exactly
+ * those (dirty_map.c); windows it does not cover are captured with GDI here.
+ * Under Wine (no DuplicateOutput) everything is GDI.
  *
  * GDI reports no damage, so each mapped window is captured on a timer:
  * every interval_ms while it had recent events (input, moves, title
@@ -19,13 +24,15 @@
 #define TILE 64
 
 struct capture {
+    struct dxgi_cap *dxgi; /* NULL: GDI only */
+    ULONGLONG dxgi_next;
     HDC mem_dc;
     HBITMAP dib, old_bitmap;
     uint8_t *bits;
     int w, h; /* DIB size; its stride is w*4 */
 };
 
-struct capture *capture_create(void)
+struct capture *capture_create(const struct agent_config *cfg)
 {
     struct capture *c = calloc(1, sizeof *c);
     if (!c)
@@ -35,6 +42,15 @@ struct capture *capture_create(void)
         free(c);
         return NULL;
     }
+    char why[160];
+    if (cfg->gdi_only) {
+        fen_log(INFO, "using GDI capture (--capture gdi)");
+    } else if ((c->dxgi = dxgi_cap_create(why, sizeof why)) != NULL) {
+        dxgi_cap_describe(c->dxgi, why, sizeof why);
+        fen_log(INFO, "using DXGI desktop duplication (%s); GDI for windows off that output", why);
+    } else {
+        fen_log(INFO, "DXGI desktop duplication unavailable (%s): using GDI capture", why);
+    }
     return c;
 }
 
@@ -42,6 +58,7 @@ void capture_destroy(struct capture *c)
 {
     if (!c)
         return;
+    dxgi_cap_destroy(c->dxgi);
     if (c->dib) {
         SelectObject(c->mem_dc, c->old_bitmap);
         DeleteObject(c->dib);
@@ -111,6 +128,20 @@ static void add_damage(struct agent *a, struct agent_win *w, struct damage *d, s
     if (d->count == FEN_MAX_DAMAGE_RECTS)
         flush_damage(a, w, d);
     d->rects[d->count++] = r;
+}
+
+void capture_send_damage(struct agent *a, struct agent_win *w, const struct fen_rect *rects,
+                         uint32_t n)
+{
+    struct damage d = {.count = 0};
+    for (uint32_t i = 0; i < n; i++) {
+        if (d.count == FEN_MAX_DAMAGE_RECTS)
+            flush_damage(a, w, &d);
+        d.rects[d.count++] = rects[i];
+    }
+    flush_damage(a, w, &d);
+    /* Content that changes keeps the window on the fast period. */
+    w->active_until = GetTickCount64() + AGENT_ACTIVE_MS;
 }
 
 static bool tile_differs(const uint8_t *src, const uint8_t *dst, size_t stride, uint32_t x0,
@@ -230,6 +261,16 @@ DWORD capture_tick(struct agent *a)
     if (!a->gui.ready)
         return wait;
     ULONGLONG now = GetTickCount64();
+    struct capture *c = a->cap;
+    if (c->dxgi && now >= c->dxgi_next) {
+        char why[160];
+        if (dxgi_cap_poll(c->dxgi, a, why, sizeof why) != 0) {
+            fen_log(WARN, "DXGI desktop duplication failed (%s): using GDI capture", why);
+            dxgi_cap_destroy(c->dxgi);
+            c->dxgi = NULL;
+        }
+        c->dxgi_next = now + a->cfg->interval_ms;
+    }
     /* Windows may disappear while we sync them: walk ids, not pointers. */
     uint32_t ids[FEN_MAX_WINDOWS_PER_QUBE];
     size_t n = a->nwins;
@@ -244,11 +285,18 @@ DWORD capture_tick(struct agent *a)
         w = wintrack_find_id(a, ids[i]);
         if (!w || !a->gui.ready)
             continue;
-        if (w->mapped && w->share)
+        bool by_dxgi = c->dxgi && dxgi_cap_covers(c->dxgi, w);
+        if (by_dxgi != w->by_dxgi) {
+            w->by_dxgi = by_dxgi; /* the other path starts from a full copy */
+            w->full_damage = true;
+        }
+        if (w->mapped && w->share && !by_dxgi)
             capture_window(a, w);
         unsigned period = now < w->active_until ? a->cfg->interval_ms : a->cfg->idle_ms;
         w->next_capture = now + period;
     }
+    if (c->dxgi && a->nwins > 0)
+        wait = c->dxgi_next > now ? (DWORD)(c->dxgi_next - now) : 0;
     for (size_t i = 0; i < a->nwins; i++) {
         struct agent_win *w = a->wins[i];
         ULONGLONG due = w->next_capture > now ? w->next_capture - now : 0;

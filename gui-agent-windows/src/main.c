@@ -30,11 +30,14 @@ static BOOL WINAPI handle_console_ctrl(DWORD type)
 static void usage(FILE *f)
 {
     fprintf(f, "usage: gui-agent.exe --connect tcp:PORTBASE:POOLPATH [--interval MS] [--idle MS]\n"
+               "                     [--capture auto|gdi]\n"
                "Fenestra guest agent for Windows: seamless windows, input and clipboard.\n"
                "  --connect SPEC   channel spec; POOLPATH is the page pool dom0 created\n"
                "                   (e.g. Z:\\proc\\PID\\fd\\N under Wine)\n"
                "  --interval MS    capture period of windows with recent activity (default 40)\n"
-               "  --idle MS        capture period of quiet windows (default 250)\n");
+               "  --idle MS        capture period of quiet windows (default 250)\n"
+               "  --capture MODE   auto: DXGI desktop duplication where available, else GDI\n"
+               "                   (default); gdi: GDI only\n");
 }
 
 static bool parse_ms(const char *s, unsigned *out)
@@ -61,6 +64,10 @@ static int parse_args(int argc, char **argv, struct agent_config *cfg)
         } else if (strcmp(arg, "--interval") == 0 && val && parse_ms(val, &cfg->interval_ms)) {
             i++;
         } else if (strcmp(arg, "--idle") == 0 && val && parse_ms(val, &cfg->idle_ms)) {
+            i++;
+        } else if (strcmp(arg, "--capture") == 0 && val &&
+                   (strcmp(val, "auto") == 0 || strcmp(val, "gdi") == 0)) {
+            cfg->gdi_only = strcmp(val, "gdi") == 0;
             i++;
         } else {
             usage(stderr);
@@ -94,6 +101,7 @@ static void run(struct agent *a)
         link_service(a, &a->gui);
         link_service(a, &a->clip);
         wintrack_sync_pending(a);
+        cursor_update(a);
         capture_log_stats(a);
     }
 }
@@ -123,10 +131,11 @@ int main(int argc, char **argv)
         fen_log_errno(ERROR, "cannot open the page pool of %s", cfg.spec);
         goto out;
     }
-    a->cap = capture_create();
+    a->cap = capture_create(&cfg);
+    a->cursor = cursor_create();
     a->own_hwnd = CreateWindowExW(0, L"STATIC", L"fenestra-agent", 0, 0, 0, 0, 0, HWND_MESSAGE,
                                   NULL, GetModuleHandleW(NULL), NULL);
-    if (!a->cap || !a->own_hwnd ||
+    if (!a->cap || !a->cursor || !a->own_hwnd ||
         link_init(&a->gui, "gui", FEN_PORT_GUI, FEN_GUI_FROM_DOM0, FEN_STREAM_GUI, GUI_WRITE_CAP) !=
             0 ||
         link_init(&a->clip, "clipboard", FEN_PORT_CLIPBOARD, FEN_CLIP_FROM_DOM0,
@@ -151,6 +160,7 @@ out:
     if (a->own_hwnd)
         DestroyWindow(a->own_hwnd);
     capture_destroy(a->cap);
+    cursor_destroy(a->cursor);
     fen_pool_destroy(a->pool);
     WSACleanup();
     return status;

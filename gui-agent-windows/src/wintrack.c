@@ -43,6 +43,11 @@ static struct agent_win *find_hwnd(struct agent *a, HWND hwnd)
     return NULL;
 }
 
+struct agent_win *wintrack_find_hwnd(struct agent *a, HWND hwnd)
+{
+    return hwnd ? find_hwnd(a, hwnd) : NULL;
+}
+
 struct agent_win *wintrack_find_id(struct agent *a, uint32_t id)
 {
     for (size_t i = 0; i < a->nwins; i++)
@@ -297,6 +302,8 @@ static void sync_window(struct agent *a, HWND hwnd)
         w->created = true;
         w->rect = rect;
         w->title_sent = false;
+        w->hints_sent = false;
+        w->flags_sent = 0;
         struct fen_msg_wm_class cls;
         current_class(hwnd, &cls);
         (void)send_gui(a, FEN_MSG_WM_CLASS, w->id, &cls, sizeof cls);
@@ -319,6 +326,10 @@ static void sync_window(struct agent *a, HWND hwnd)
         struct fen_msg_configure c = {.rect = rect, .override_redirect = w->override_redirect};
         (void)send_gui(a, FEN_MSG_CONFIGURE, w->id, &c, sizeof c);
     }
+    struct fen_rect no_rect = {0, 0, 0, 0};
+    winprops_sync(a, w, want_mapped ? &rect : &no_rect);
+    if (!a->gui.ready)
+        return;
     if (want_mapped && (w->width != w->rect.w || w->height != w->rect.h))
         (void)wintrack_send_dump(a, w);
     if (want_mapped && !w->mapped) {
@@ -438,6 +449,7 @@ void wintrack_on_ready(struct agent *a)
     }
     g_rescan = true;
     wintrack_sync_pending(a);
+    cursor_reset(a);
 }
 
 void wintrack_on_down(struct agent *a)
@@ -485,7 +497,10 @@ void wintrack_on_msg(struct agent *a, const struct fen_msg *msg)
     case FEN_MSG_CLOSE:
         PostMessageW(w->hwnd, WM_CLOSE, 0, 0);
         break;
+    case FEN_MSG_WM_FLAGS:
+        winprops_apply_flags(a, w, &msg->u.wm_flags);
+        break;
     default:
-        break; /* crossing, keymap, wm flags: nothing to do on Windows */
+        break; /* crossing, keymap: nothing to do on Windows */
     }
 }

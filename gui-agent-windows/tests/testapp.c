@@ -1,7 +1,11 @@
 /* fen-wintest.exe: the Win32 application the Windows-agent tests run under
  * Wine.  A borderless 160x100 window at (40,50) painted in four known
  * colors; every key it receives is logged; F5 renames it, F6 repaints the
- * top-left quadrant magenta; --clip puts text on the clipboard at start.
+ * top-left quadrant magenta, F7 resizes it; --clip puts text on the
+ * clipboard at start.  F8 opens a second, resizable window "limits win"
+ * (IDC_HAND cursor, min/max track size 150x100 / 400x300 from
+ * WM_GETMINMAXINFO) in which F9 toggles maximized and F11 minimizes; its
+ * WM_SIZE states are logged ("limits maximized" / "minimized" / "restored").
  *
  *   fen-wintest.exe --log Z:\path\keys.log --title TITLE [--clip TEXT]
  */
@@ -60,6 +64,8 @@ static void paint(HWND hwnd)
     EndPaint(hwnd, &ps);
 }
 
+static void open_limits_window(void);
+
 static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     switch (msg) {
@@ -78,6 +84,8 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         } else if (wp == VK_F7) {
             SetWindowPos(hwnd, NULL, 0, 0, 200, 140, SWP_NOMOVE | SWP_NOZORDER);
             InvalidateRect(hwnd, NULL, FALSE);
+        } else if (wp == VK_F8) {
+            open_limits_window();
         }
         return 0;
     case WM_TIMER: {
@@ -104,6 +112,67 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         return 0;
     }
     return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+#define LIMITS_MIN_W 150
+#define LIMITS_MIN_H 100
+#define LIMITS_MAX_W 400
+#define LIMITS_MAX_H 300
+
+static LRESULT CALLBACK limits_wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_PAINT: {
+        PAINTSTRUCT ps;
+        HDC dc = BeginPaint(hwnd, &ps);
+        RECT rc;
+        GetClientRect(hwnd, &rc);
+        fill(dc, 0, 0, rc.right, rc.bottom, RGB(0, 255, 255));
+        EndPaint(hwnd, &ps);
+        return 0;
+    }
+    case WM_GETMINMAXINFO: {
+        MINMAXINFO *m = (MINMAXINFO *)lp;
+        m->ptMinTrackSize.x = LIMITS_MIN_W;
+        m->ptMinTrackSize.y = LIMITS_MIN_H;
+        m->ptMaxTrackSize.x = LIMITS_MAX_W;
+        m->ptMaxTrackSize.y = LIMITS_MAX_H;
+        return 0;
+    }
+    case WM_KEYDOWN:
+        log_line("limits keydown %02x", (unsigned)wp);
+        if (wp == VK_F9)
+            ShowWindow(hwnd, IsZoomed(hwnd) ? SW_RESTORE : SW_MAXIMIZE);
+        else if (wp == VK_F11)
+            ShowWindow(hwnd, SW_MINIMIZE);
+        return 0;
+    case WM_SIZE:
+        log_line("limits %s", wp == SIZE_MAXIMIZED   ? "maximized"
+                              : wp == SIZE_MINIMIZED ? "minimized"
+                                                     : "restored");
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static void open_limits_window(void)
+{
+    static HWND limits;
+    if (limits)
+        return;
+    WNDCLASSW wc = {0};
+    wc.lpfnWndProc = limits_wndproc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"FenestraTestLimits";
+    wc.hCursor = LoadCursor(NULL, IDC_HAND);
+    RegisterClassW(&wc);
+    limits = CreateWindowExW(0, wc.lpszClassName, L"limits win", WS_OVERLAPPEDWINDOW, 20, 380, 240,
+                             160, NULL, NULL, wc.hInstance, NULL);
+    if (!limits)
+        return;
+    ShowWindow(limits, SW_SHOWNORMAL);
+    UpdateWindow(limits);
+    log_line("limits open");
 }
 
 static void set_clipboard(HWND hwnd, const wchar_t *text)

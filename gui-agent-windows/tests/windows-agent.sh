@@ -8,6 +8,11 @@
 #   - a title change shows with the [qube] prefix; new pixels arrive as damage
 #   - clipboard: Ctrl-Shift-C on the Windows window, Ctrl-Shift-V on a Linux
 #     qube's window (clipd + clip-agent) pastes the Windows text there
+#   - the agent logs that it captures with GDI because Wine has no DXGI
+#     desktop duplication; size hints reach dom0's WM_NORMAL_HINTS
+#   - with a fake dom0 (gui-agent-fake-dom0) in guid's place: minimize /
+#     maximize both ways (WM_FLAGS), the cursor message for the window under
+#     the pointer
 # Needs wine and mingw-w64 (scripts/deps/windows.txt): skipped without them.
 source "$(dirname "$0")/../../tests/lib/fenestra-test.sh"
 source "$(dirname "$0")/../../tests/integration/gui-lib.sh"
@@ -87,6 +92,11 @@ start_guid guidB B green "$T/B"
 # window events, not by the agent's start-up enumeration.
 spawn agent wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
 wait_until 20 grep -q 'serving tcp' "$T/agent.log" || { not_ok "agent starts"; exit 1; }
+# Wine 8 implements no IDXGIOutput1::DuplicateOutput (E_NOTIMPL): the agent
+# must say so and run the GDI path, which is what everything below tests.
+check "no DXGI desktop duplication under Wine: the agent says why and uses GDI" grep -Eq \
+    'DXGI desktop duplication unavailable \((DuplicateOutput|D3D11CreateDevice|no IDXGIOutput1).* hr=0x[0-9a-f]{8}\): using GDI capture' \
+    "$T/agent.log"
 spawn guid "$BIN/guid" --qube win --label blue --connect "tcp:$PORT:$POOL" --display "$DOM0" \
     --frame-width 4
 wait_until 20 grep -q 'gui: connected' "$T/agent.log" || { not_ok "guid connects"; exit 1; }
@@ -142,6 +152,13 @@ check "repainted pixels reach dom0 (damage)" wait_until 10 pixels_are "$MAGENTA"
 press "$W" F7
 check "a Windows resize is reflected" wait_until 10 eval '[ "$(geometry "$W")" = "36 46 208 148" ]'
 check "... with the new pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
+hints_are() { # XID MIN MAX ("W by H", frame included)
+    local h
+    h=$(xprop -display "$DOM0" -id "$1" WM_NORMAL_HINTS)
+    grep -q "minimum size: $2\$" <<<"$h" && grep -q "maximum size: $3\$" <<<"$h"
+}
+check "a fixed-size (no WS_THICKFRAME) window is dom0's min and max size" \
+    wait_until 10 hints_are "$W" "208 by 148" "208 by 148"
 DISPLAY=$DOM0 xdotool windowmove "$W" 300 200
 check "a dom0 move reaches the Windows window" wait_until 10 grep -q '^moved 304 204$' "$T/keys.log"
 
@@ -163,12 +180,85 @@ else
     not_ok "clipd reaches the Windows agent's clipboard channel"
 fi
 
+# A second, resizable window at (20,380), clear of the first (GDI captures
+# what is on screen), with WM_GETMINMAXINFO limits (150x100..400x300
+# of window size; dom0 adds its 4-pixel frame on each side).
+press "$W" F8
+if wait_dom0_win WL win '\[win\] limits win' 20; then
+    ok "a second Windows window appears"
+    check "WM_GETMINMAXINFO's min/max track size reach dom0's WM_NORMAL_HINTS" \
+        wait_until 10 hints_are "$WL" "158 by 108" "408 by 308"
+else
+    not_ok "a second Windows window appears"
+fi
+
+# Window-state flags, both directions, and the cursor message: a fake dom0
+# (prints what it receives, sends what it is told) takes guid's place.
 stop guid
+FAKE=$FENESTRA_BUILD/tests/gui-agent-fake-dom0
+rm -f "$T/fake.fifo" && mkfifo "$T/fake.fifo"
+spawn fake bash -c 'exec "$1" "$2" <"$3"' _ "$FAKE" "tcp:$PORT:$POOL" "$T/fake.fifo"
+exec 8>"$T/fake.fifo"
+fake() { echo "$*" >&8; }
+LID=
+if wait_until 20 grep -q '^TITLE 0x[0-9a-f]* limits win$' "$T/fake.log"; then
+    LID=$(awk '/^TITLE 0x[0-9a-f]* limits win$/ { print $2; exit }' "$T/fake.log")
+fi
+flags_seen() { grep -c "^FLAGS $LID set=$1 unset=$2\$" "$T/fake.log"; }
+after_line() { # N REGEX: a line matching REGEX after line N of the fake dom0's log
+    tail -n +"$(($1 + 1))" "$T/fake.log" | grep -q "$2"
+}
+if [ -n "$LID" ]; then
+    ok "the fake dom0 gets the windows (limits win is $LID)"
+    # Windows -> dom0: the application maximizes and restores itself (F9).
+    fake key "$LID" press 75 0 && fake key "$LID" release 75 0
+    check "maximized in Windows: WM_FLAGS set MAXIMIZED reaches dom0" \
+        wait_until 10 eval '[ "$(flags_seen 0x4 0x0)" -ge 1 ]'
+    fake key "$LID" press 75 0 && fake key "$LID" release 75 0
+    check "restored in Windows: WM_FLAGS unset MAXIMIZED" \
+        wait_until 10 eval '[ "$(flags_seen 0x0 0x4)" -ge 1 ]'
+    # dom0 -> Windows: maximize, restore, minimize, restore with ShowWindow.
+    n=$(grep -c '^limits ' "$T/keys.log")
+    fake flags "$LID" 0x4 0
+    check "dom0 asks to maximize: the Windows window is maximized" wait_until 10 eval \
+        'tail -n +$((n + 1)) "$T/keys.log" | grep -q "^limits maximized"'
+    fake flags "$LID" 0 0x4
+    check "dom0 asks to restore: the Windows window is restored" wait_until 10 eval \
+        'tail -n +$((n + 1)) "$T/keys.log" | grep -A9 "^limits maximized" | grep -q "^limits restored"'
+    check "... and the state dom0 asked for is not echoed back" \
+        eval '[ "$(flags_seen 0x4 0x0)" -eq 1 ] && [ "$(flags_seen 0x0 0x4)" -eq 1 ]'
+    m=$(wc -l <"$T/fake.log")
+    fake flags "$LID" 0x8 0
+    check "dom0 asks to minimize: minimized in Windows, unmapped in dom0" wait_until 10 eval \
+        'grep -q "^limits minimized" "$T/keys.log" && after_line $m "^UNMAP $LID\$"'
+    m=$(wc -l <"$T/fake.log")
+    fake flags "$LID" 0 0x8
+    check "dom0 asks to restore a minimized window: mapped again" \
+        wait_until 10 after_line "$m" "^MAP $LID "
+    # Windows -> dom0: the application minimizes itself (F11).
+    m=$(wc -l <"$T/fake.log")
+    fake key "$LID" press 95 0 && fake key "$LID" release 95 0
+    check "minimized in Windows: WM_FLAGS set MINIMIZED and UNMAP reach dom0" wait_until 10 eval \
+        'after_line $m "^FLAGS $LID set=0x8 unset=0x0\$" && after_line $m "^UNMAP $LID\$"'
+    fake flags "$LID" 0 0x8
+    # The pointer over the window: the agent names its shape.  (Under Wine
+    # another process's cursor cannot be recognized: dom0's default, 4294967295.)
+    fake motion "$LID" 60 60
+    check "the pointer over a window: a valid CURSOR message for it" \
+        wait_until 10 grep -Eq "^CURSOR $LID (4294967295|60)\$" "$T/fake.log"
+else
+    not_ok "the fake dom0 gets the windows"
+fi
+check "the fake dom0 found every message valid" eval '! grep -Eq "^(INVALID|BADDUMP|DUMPFAIL|BADCMD)" "$T/fake.log"'
+fake quit
+exec 8>&-
+wait_until 10 eval '! kill -0 "$PID_fake" 2>/dev/null'
+
 spawn guid2 "$BIN/guid" --qube win --label blue --connect "tcp:$PORT:$POOL" --display "$DOM0" \
     --frame-width 4
 check "after guid restarts the window comes back" wait_until 20 eval \
     '[ -n "$(dom0_win win "\[win\] renamed")" ]'
-W=$(dom0_win win)
+W=$(dom0_win win '\[win\] renamed')
 check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
 
 # An agent restart: the new agent finds the existing window by enumeration
@@ -177,7 +267,7 @@ stop agent
 spawn agent2 wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
 check "after the agent restarts the window comes back" wait_until 20 eval \
     '[ -n "$(dom0_win win "\[win\] renamed")" ]'
-W=$(dom0_win win)
+W=$(dom0_win win '\[win\] renamed')
 check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
 
 stop app

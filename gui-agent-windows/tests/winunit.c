@@ -1,7 +1,8 @@
 /* fen-winunit.exe: unit tests of the agent's Windows-only code, run under
  * Wine by windows-agent.sh (cmocka is not available for mingw here, so this
  * prints TAP lines itself): the keycode table, UTF-16 -> UTF-8 cutting, the
- * tcp channel over Winsock, and the file pool over a Win32 file mapping. */
+ * tcp channel over Winsock, the file pool over a Win32 file mapping, cursor
+ * recognition and size hints / state flags on windows of this process. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "../../protocol/src/channel_tcp.h"
 #include "../src/agent.h"
+#include "../src/cursor_map.h"
 
 static int failures;
 static int count;
@@ -166,6 +168,96 @@ static void test_file_pool(unsigned portbase, const char *path)
     DeleteFileA(path);
 }
 
+static void test_cursors(void)
+{
+    struct cursor_state *c = cursor_create();
+    if (!c) {
+        check(false, "cursor: state created");
+        return;
+    }
+    bool all = true;
+    for (size_t i = 0; i < cursor_map_len; i++) {
+        HCURSOR h = LoadCursorW(NULL, MAKEINTRESOURCEW(cursor_map[i].ordinal));
+        if (!h || cursor_glyph_for_handle(c, h) != cursor_map[i].glyph) {
+            all = false;
+            printf("# %s (%u): handle %p -> %u\n", cursor_map[i].name, cursor_map[i].ordinal,
+                   (void *)h, h ? cursor_glyph_for_handle(c, h) : 0);
+        }
+    }
+    check(all, "cursor: every standard cursor (IDC_ARROW, IDC_IBEAM, IDC_HAND, ...) is "
+               "recognized by its handle");
+    check(cursor_glyph_for_handle(c, LoadCursorW(NULL, MAKEINTRESOURCEW(32513))) == 152 &&
+              cursor_glyph_for_handle(c, LoadCursorW(NULL, MAKEINTRESOURCEW(32649))) == 60,
+          "cursor: IDC_IBEAM is the xterm glyph, IDC_HAND hand2");
+    BYTE and_mask[32 * 4], xor_mask[32 * 4];
+    memset(and_mask, 0xff, sizeof and_mask);
+    memset(xor_mask, 0, sizeof xor_mask);
+    HCURSOR own = CreateCursor(GetModuleHandleW(NULL), 0, 0, 32, 32, and_mask, xor_mask);
+    check(own && cursor_glyph_for_handle(c, own) == FEN_CURSOR_DEFAULT &&
+              cursor_glyph_for_handle(c, NULL) == FEN_CURSOR_DEFAULT,
+          "cursor: an application's own cursor and no cursor are dom0's default");
+    if (own)
+        DestroyCursor(own);
+    cursor_destroy(c);
+}
+
+static LRESULT CALLBACK limited_wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    if (msg == WM_GETMINMAXINFO) {
+        MINMAXINFO *m = (MINMAXINFO *)lp;
+        m->ptMinTrackSize.x = 130;
+        m->ptMinTrackSize.y = 90;
+        m->ptMaxTrackSize.x = 500;
+        m->ptMaxTrackSize.y = 350;
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static void test_winprops(void)
+{
+    WNDCLASSW wc = {0};
+    wc.lpfnWndProc = limited_wndproc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"FenWinunitLimited";
+    RegisterClassW(&wc);
+    HWND fixed = CreateWindowExW(0, wc.lpszClassName, L"fixed", WS_POPUP, 10, 10, 123, 45, NULL,
+                                 NULL, wc.hInstance, NULL);
+    HWND sizable = CreateWindowExW(0, wc.lpszClassName, L"sizable", WS_OVERLAPPEDWINDOW, 10, 10,
+                                   200, 150, NULL, NULL, wc.hInstance, NULL);
+    HWND plain = CreateWindowExW(0, L"STATIC", L"plain", WS_OVERLAPPEDWINDOW, 10, 10, 200, 150,
+                                 NULL, NULL, wc.hInstance, NULL);
+    if (!fixed || !sizable || !plain) {
+        check(false, "winprops: test windows created");
+        return;
+    }
+    struct fen_rect r = {10, 10, 123, 45};
+    struct fen_msg_size_hints h;
+    winprops_size_hints(fixed, &r, &h);
+    check(h.flags == (FEN_HINT_MIN_SIZE | FEN_HINT_MAX_SIZE) && h.min_w == 123 && h.max_w == 123 &&
+              h.min_h == 45 && h.max_h == 45,
+          "hints: a window without WS_THICKFRAME is fixed at its size");
+    winprops_size_hints(sizable, &r, &h);
+    check(h.flags == (FEN_HINT_MIN_SIZE | FEN_HINT_MAX_SIZE) && h.min_w == 130 && h.min_h == 90 &&
+              h.max_w == 500 && h.max_h == 350,
+          "hints: a resizable window's WM_GETMINMAXINFO gives min and max (got 0x%x %ux%u %ux%u)",
+          h.flags, h.min_w, h.min_h, h.max_w, h.max_h);
+    winprops_size_hints(plain, &r, &h);
+    check(h.flags == FEN_HINT_MIN_SIZE && h.min_w > 0,
+          "hints: without limits only the system's minimum is sent, no maximum");
+    ShowWindow(sizable, SW_SHOWNORMAL);
+    uint32_t normal = winprops_state_flags(sizable);
+    ShowWindow(sizable, SW_MAXIMIZE);
+    uint32_t maxed = winprops_state_flags(sizable);
+    ShowWindow(sizable, SW_MINIMIZE);
+    uint32_t mined = winprops_state_flags(sizable);
+    check(normal == 0 && maxed == FEN_WMFLAG_MAXIMIZED && mined == FEN_WMFLAG_MINIMIZED,
+          "flags: normal / maximized / minimized windows read as 0 / MAXIMIZED / MINIMIZED");
+    DestroyWindow(fixed);
+    DestroyWindow(sizable);
+    DestroyWindow(plain);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -181,6 +273,8 @@ int main(int argc, char **argv)
     test_utf();
     test_tcp(portbase);
     test_file_pool(portbase, argv[2]);
+    test_cursors();
+    test_winprops();
     WSACleanup();
     return failures ? 1 : 0;
 }
