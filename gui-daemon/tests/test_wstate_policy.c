@@ -212,6 +212,66 @@ static void damage_past_the_budget_is_merged_and_painted_later(void **state)
     w->dump.valid = false;
 }
 
+/* The X side's backpressure, faked: busy once `band` pixels were put since
+ * the last "reply" (the test plays the reply by zeroing `since`). */
+static int64_t since;
+static void f_paint_bp(void *ctx, struct guid_win *w, const struct fen_rect *r)
+{
+    f_paint(ctx, w, r);
+    since += (int64_t)r->w * r->h;
+    assert_true(r->w * r->h <= 2000); /* never more than one band per request */
+}
+static bool f_busy(void *ctx) { return since >= 2000; }
+
+static void backpressure_paints_in_bands_and_holds_reading(void **state)
+{
+    (void)state;
+    struct guid_xops bp = xops;
+    bp.win_paint = f_paint_bp;
+    bp.paint_busy = f_busy;
+    bp.paint_band = 2000; /* 20 rows of a 100-pixel-wide window */
+    struct guid_wstate *ws = guid_wstate_create("work", FRAME, &bp, &sendops);
+    assert_non_null(ws);
+    since = 0;
+    assert_int_equal(create(ws, 1, 100, 100), FEN_OK);
+    struct guid_win *w = guid_wstate_find(ws, 1);
+    w->dump = (struct guid_dump){.valid = true, .width = 100, .height = 100, .stride = 400};
+    static struct fen_msg m = {.type = FEN_MSG_DAMAGE, .window = 1};
+    m.u.damage.count = 1;
+    m.u.damage.rects[0] = (struct fen_rect){0, 0, 100, 100};
+    assert_int_equal(handle(ws, &m), FEN_OK);
+    /* the top band now, the rest waits for the X server */
+    assert_int_equal(F.painted, 2000);
+    assert_int_equal(w->npending, 1);
+    assert_int_equal(w->pending[0].y, 20);
+    assert_int_equal(w->pending[0].h, 80);
+    assert_true(guid_wstate_throttled(ws));
+    assert_int_equal(guid_wstate_flush_due(ws, 0), -1); /* the X reply wakes the loop */
+    /* more damage while busy is merged, not painted */
+    assert_int_equal(handle(ws, &m), FEN_OK);
+    assert_int_equal(F.painted, 2000);
+    guid_wstate_flush(ws, 0); /* still busy: nothing */
+    assert_int_equal(F.painted, 2000);
+    for (int band = 2; band <= 5; band++) {
+        since = 0; /* the X server took the last band */
+        assert_false(guid_wstate_throttled(ws));
+        guid_wstate_flush(ws, 0);
+        assert_int_equal(F.painted, 2000 * band);
+    }
+    /* the merged second damage covers the whole window again: 5 bands */
+    for (int band = 6; band <= 10; band++) {
+        since = 0;
+        guid_wstate_flush(ws, 0);
+        assert_int_equal(F.painted, 2000 * band);
+    }
+    assert_int_equal(w->npending, 0);
+    since = 0;
+    assert_false(guid_wstate_throttled(ws));
+    assert_int_equal(guid_wstate_flush_due(ws, 0), -1);
+    w->dump.valid = false;
+    guid_wstate_destroy(ws);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +283,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(revoking_the_policy_frames_fullscreen_windows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(damage_past_the_budget_is_merged_and_painted_later, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(backpressure_paints_in_bands_and_holds_reading, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
