@@ -7,6 +7,9 @@
  *       the whole window + the bar; only the 304x4 stamp is put): output that
  *       does not pass through the application's memory (video/GL-style);
  * text: ~20 small rectangles per frame + stamp (a terminal-like load).
+ * Every frame carries its stamp twice, top-left and bottom-left: the meter
+ * counts a frame only when both show it, i.e. when the whole frame reached
+ * dom0, whatever order (e.g. bands top first) it was painted in.
  * --fps 0 = as fast as the X server takes frames (each frame is synced with
  * a round trip so frames are not queued without end).  Prints the number of
  * frames produced on exit. */
@@ -127,6 +130,7 @@ int main(int argc, char **argv)
         }
         uint64_t now = stamp_now_us();
         stamp_draw(img, (uint32_t)stride, 0, 0, seq, now);
+        stamp_draw(img, (uint32_t)stride, 0, h - STAMP_HEIGHT, seq, now);
         if (!text && !server) {
             xcb_shm_put_image(c, win, gc, (uint16_t)w, (uint16_t)h, 0, 0, (uint16_t)w,
                               (uint16_t)h, 0, 0, 24, XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, 0);
@@ -143,6 +147,9 @@ int main(int argc, char **argv)
         if (text || server) {
             xcb_shm_put_image(c, win, gc, (uint16_t)w, (uint16_t)h, 0, 0, STAMP_WIDTH,
                               STAMP_HEIGHT, 0, 0, 24, XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, 0);
+            xcb_shm_put_image(c, win, gc, (uint16_t)w, (uint16_t)h, 0, (int16_t)(h - STAMP_HEIGHT),
+                              STAMP_WIDTH, STAMP_HEIGHT, 0, (int16_t)(h - STAMP_HEIGHT), 24,
+                              XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, 0);
         }
         /* round trip: the server has executed the frame before we draw the next */
         free(xcb_get_input_focus_reply(c, xcb_get_input_focus(c), NULL));

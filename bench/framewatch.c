@@ -1,7 +1,10 @@
 /* fen-framewatch: dom0-side frame counter for benchmarks.  Watches the whole
- * screen with XDamage; after each damage it reads the stamp strip (found once
- * by scanning the screen) and records every new sequence number with its
- * latency (now - stamp time; same machine, CLOCK_MONOTONIC).
+ * screen with XDamage; after each damage it reads the two stamp strips of the
+ * frame (top-left and bottom-left, found once by scanning the screen) and
+ * records every new sequence number that both strips show, with its latency
+ * (now - stamp time; same machine, CLOCK_MONOTONIC).  Requiring both counts
+ * a frame once all of it reached the screen, whatever order it was painted
+ * in; a frame torn between two stamps is not counted.
  *   fen-framewatch --seconds S [--warmup S]
  * Prints one line: frames, fps, lost, lat_p50_ms, lat_p95_ms, lat_p99_ms. */
 #include <getopt.h>
@@ -20,8 +23,10 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Find the stamp on screen: scan the top-left quarter. */
-static bool find_stamp(xcb_connection_t *c, xcb_window_t root, int sw, int sh, int *sx, int *sy)
+/* Find the two stamps of a frame on screen: the topmost stamp in the
+ * top-left 2600x1500, then the next one below it in the same column. */
+static bool find_stamps(xcb_connection_t *c, xcb_window_t root, int sw, int sh, int *sx, int *sy,
+                        int *by)
 {
     int w = sw < 2600 ? sw : 2600, h = sh < 1500 ? sh : 1500;
     xcb_get_image_reply_t *r = xcb_get_image_reply(
@@ -44,8 +49,36 @@ static bool find_stamp(xcb_connection_t *c, xcb_window_t root, int sw, int sh, i
                 found = true;
             }
         }
+    bool bottom = false;
+    for (int y = *sy + STAMP_HEIGHT; found && y + STAMP_HEIGHT <= h && !bottom; y++) {
+        uint32_t seq;
+        uint64_t us;
+        if (stamp_read(img, (uint32_t)w * 4, *sx, y, &seq, &us) &&
+            !stamp_read(img, (uint32_t)w * 4, *sx, y - 1, &seq, &us)) {
+            *by = y;
+            bottom = true;
+        }
+    }
     free(r);
-    return found;
+    return found && bottom;
+}
+
+static xcb_get_image_cookie_t get_strip(xcb_connection_t *c, xcb_window_t root, int x, int y)
+{
+    return xcb_get_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, root, (int16_t)x, (int16_t)y, STAMP_WIDTH,
+                         STAMP_HEIGHT, ~0u);
+}
+
+/* The stamp of one strip, read back; false when missing or unreadable. */
+static bool read_strip(xcb_connection_t *c, xcb_get_image_cookie_t ck, uint32_t *seq, uint64_t *us)
+{
+    xcb_get_image_reply_t *r = xcb_get_image_reply(c, ck, NULL);
+    if (!r)
+        return false;
+    bool ok = xcb_get_image_data_length(r) >= STAMP_WIDTH * STAMP_HEIGHT * 4 &&
+              stamp_read(xcb_get_image_data(r), STAMP_WIDTH * 4, 0, 0, seq, us);
+    free(r);
+    return ok;
 }
 
 int main(int argc, char **argv)
@@ -73,15 +106,15 @@ int main(int argc, char **argv)
     if (!ext || !ext->present)
         return fprintf(stderr, "no DAMAGE extension\n"), 1;
 
-    int sx = 0, sy = 0;
+    int sx = 0, sy = 0, by = 0;
     uint64_t t0 = stamp_now_us();
-    while (!find_stamp(c, scr->root, scr->width_in_pixels, scr->height_in_pixels, &sx, &sy)) {
+    while (!find_stamps(c, scr->root, scr->width_in_pixels, scr->height_in_pixels, &sx, &sy, &by)) {
         if (stamp_now_us() - t0 > (uint64_t)(find_timeout * 1e6))
             return fprintf(stderr, "no stamp found on screen\n"), 1;
         struct timespec ts = {0, 50000000};
         nanosleep(&ts, NULL);
     }
-    fprintf(stderr, "stamp at %d,%d\n", sx, sy);
+    fprintf(stderr, "stamps at %d,%d and %d,%d\n", sx, sy, sx, by);
 
     xcb_damage_damage_t dmg = xcb_generate_id(c);
     xcb_damage_create(c, dmg, scr->root, XCB_DAMAGE_REPORT_LEVEL_NON_EMPTY);
@@ -108,18 +141,14 @@ int main(int argc, char **argv)
         while ((ev = xcb_poll_for_event(c)))
             free(ev);
         xcb_damage_subtract(c, dmg, XCB_NONE, XCB_NONE);
-        xcb_get_image_reply_t *r = xcb_get_image_reply(
-            c,
-            xcb_get_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, scr->root, (int16_t)sx, (int16_t)sy,
-                          STAMP_WIDTH, STAMP_HEIGHT, ~0u),
-            NULL);
-        if (!r)
-            continue;
-        uint32_t seq;
-        uint64_t us;
+        xcb_get_image_cookie_t top = get_strip(c, scr->root, sx, sy);
+        xcb_get_image_cookie_t bot = get_strip(c, scr->root, sx, by);
+        uint32_t seq, seq2;
+        uint64_t us, us2;
+        bool ok_top = read_strip(c, top, &seq, &us);
+        bool ok_bot = read_strip(c, bot, &seq2, &us2);
         uint64_t now = stamp_now_us();
-        if (stamp_read(xcb_get_image_data(r), STAMP_WIDTH * 4, 0, 0, &seq, &us) &&
-            (!have || seq != last)) {
+        if (ok_top && ok_bot && seq == seq2 && us == us2 && (!have || seq != last)) {
             if (now >= begin) {
                 if (!have)
                     first = seq;
@@ -132,7 +161,6 @@ int main(int argc, char **argv)
             }
             last = seq;
         }
-        free(r);
     }
     (void)first;
     qsort(lat, n, sizeof *lat, cmp_u32);
