@@ -176,9 +176,11 @@ bool dxgi_cap_covers(const struct dxgi_cap *d, const struct agent_win *w)
     if (!d->dup || !d->have_image || !w->mapped || !w->share || w->width != w->rect.w ||
         w->height != w->rect.h)
         return false;
-    int64_t x0 = w->rect.x, y0 = w->rect.y;
-    return x0 >= d->desk.left && y0 >= d->desk.top && x0 + w->rect.w <= d->desk.right &&
-           y0 + w->rect.h <= d->desk.bottom;
+    /* Inside the output on the desktop and inside the image we copy from. */
+    int64_t x0 = (int64_t)w->rect.x - d->desk.left, y0 = (int64_t)w->rect.y - d->desk.top;
+    int64_t right = (int64_t)d->desk.right - d->desk.left, bottom = (int64_t)d->desk.bottom - d->desk.top;
+    return x0 >= 0 && y0 >= 0 && x0 + w->rect.w <= right && y0 + w->rect.h <= bottom &&
+           x0 + w->rect.w <= (int64_t)d->width && y0 + w->rect.h <= (int64_t)d->height;
 }
 
 /* Grow *buf to the size the metadata needs; false on failure. */

@@ -189,6 +189,23 @@ static void test_cursors(void)
     check(cursor_glyph_for_handle(c, LoadCursorW(NULL, MAKEINTRESOURCEW(32513))) == 152 &&
               cursor_glyph_for_handle(c, LoadCursorW(NULL, MAKEINTRESOURCEW(32649))) == 60,
           "cursor: IDC_IBEAM is the xterm glyph, IDC_HAND hand2");
+    /* user32's I-beam loaded again without LR_SHARED is another handle, as a
+     * foreign cursor is: recognized by GetIconInfoExW's resource id. */
+    HCURSOR again = LoadImageW(GetModuleHandleW(L"user32.dll"), MAKEINTRESOURCEW(32513),
+                               IMAGE_CURSOR, 0, 0, LR_DEFAULTSIZE);
+    ICONINFOEXW ii = {.cbSize = sizeof ii};
+    BOOL have_info = again && GetIconInfoExW(again, &ii);
+    if (have_info && ii.hbmMask)
+        DeleteObject(ii.hbmMask);
+    if (have_info && ii.hbmColor)
+        DeleteObject(ii.hbmColor);
+    check(again && again != LoadCursorW(NULL, MAKEINTRESOURCEW(32513)) &&
+              cursor_glyph_for_handle(c, again) == 152,
+          "cursor: another handle of user32's I-beam is recognized by its resource id "
+          "(handle %p, resource %u, module '%ls')",
+          (void *)again, have_info ? ii.wResID : 0, have_info ? ii.szModName : L"");
+    if (again)
+        DestroyCursor(again);
     BYTE and_mask[32 * 4], xor_mask[32 * 4];
     memset(and_mask, 0xff, sizeof and_mask);
     memset(xor_mask, 0, sizeof xor_mask);
