@@ -262,13 +262,16 @@ W=$(dom0_win win '\[win\] renamed')
 check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
 
 # An agent restart: the new agent finds the existing window by enumeration
-# and listens on the same ports again; guid reconnects by itself.
+# and listens on the same ports again; guid reconnects by itself.  This one
+# runs with --capture gdi (no DXGI attempt at all).
 stop agent
-spawn agent2 wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")"
+spawn agent2 wine "$EXE_DIR/gui-agent.exe" --connect "tcp:$PORT:$(winpath "$POOL")" --capture gdi
 check "after the agent restarts the window comes back" wait_until 20 eval \
     '[ -n "$(dom0_win win "\[win\] renamed")" ]'
 W=$(dom0_win win '\[win\] renamed')
 check "... with its pixels" wait_until 10 pixels_are "$MAGENTA" 200 140
+check "--capture gdi: the agent says it uses GDI without trying DXGI" eval \
+    'grep -q "using GDI capture (--capture gdi)" "$T/agent2.log" && ! grep -q DXGI "$T/agent2.log"'
 
 stop app
 check "closing the Win32 app removes the dom0 window" \

@@ -231,6 +231,48 @@ static LRESULT CALLBACK limited_wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM l
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
+struct hung_thread {
+    HWND hwnd;
+    HANDLE created, release;
+};
+
+/* Creates a resizable window, then stops pumping messages until released:
+ * a hung application. */
+static DWORD WINAPI hung_thread_main(void *arg)
+{
+    struct hung_thread *h = arg;
+    h->hwnd = CreateWindowExW(0, L"FenWinunitLimited", L"hung", WS_OVERLAPPEDWINDOW, 10, 10, 200,
+                              150, NULL, NULL, GetModuleHandleW(NULL), NULL);
+    SetEvent(h->created);
+    WaitForSingleObject(h->release, 30000);
+    if (h->hwnd)
+        DestroyWindow(h->hwnd);
+    return 0;
+}
+
+static void test_hung_window(void)
+{
+    struct hung_thread h = {NULL, CreateEventW(NULL, TRUE, FALSE, NULL),
+                            CreateEventW(NULL, TRUE, FALSE, NULL)};
+    HANDLE t = CreateThread(NULL, 0, hung_thread_main, &h, 0, NULL);
+    if (!t || WaitForSingleObject(h.created, 10000) != WAIT_OBJECT_0 || !h.hwnd) {
+        check(false, "hints: a hung window's thread starts");
+        return;
+    }
+    struct fen_rect r = {10, 10, 200, 150};
+    struct fen_msg_size_hints hints;
+    memset(&hints, 0xff, sizeof hints);
+    winprops_size_hints(h.hwnd, &r, &hints); /* returns: SendMessageTimeout */
+    check(hints.flags == 0,
+          "hints: a window whose thread does not answer WM_GETMINMAXINFO gets none, "
+          "and the agent is not blocked");
+    SetEvent(h.release);
+    WaitForSingleObject(t, 10000);
+    CloseHandle(t);
+    CloseHandle(h.created);
+    CloseHandle(h.release);
+}
+
 static void test_winprops(void)
 {
     WNDCLASSW wc = {0};
@@ -273,6 +315,7 @@ static void test_winprops(void)
     DestroyWindow(fixed);
     DestroyWindow(sizable);
     DestroyWindow(plain);
+    test_hung_window();
 }
 
 int main(int argc, char **argv)
