@@ -25,7 +25,7 @@
 #define MINMAX_TIMEOUT_MS 50
 /* How long a state dom0 asked for may take to appear before the agent
  * reports the state the window really has. */
-#define FLAGS_APPLY_MS 1000
+#define FLAGS_APPLY_MS 3000
 
 static uint32_t clamp_dim(LONG v, uint32_t max)
 {
