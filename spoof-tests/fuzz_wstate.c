@@ -80,9 +80,18 @@ static int f_set_dump(void *ctx, struct guid_win *w, const struct guid_dump *d)
         abort();
     return 0;
 }
+/* The X side's paint backpressure, faked: busy after FUZZ_BAND pixels
+ * until the input says the X server replied. */
+#define FUZZ_BAND 65536
+static uint64_t fz_since;
+static bool f_busy(void *ctx) { return fz_since >= FUZZ_BAND; }
+
 static void f_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
 {
     const struct guid_dump *d = &w->dump;
+    if ((uint64_t)r->w * r->h > FUZZ_BAND)
+        abort(); /* one request is at most one band */
+    fz_since += (uint64_t)r->w * r->h;
     uint32_t cw = w->outer.w > 2 * guid_win_frame(w, FRAME) ? w->outer.w - 2 * guid_win_frame(w, FRAME) : 0;
     uint32_t ch = w->outer.h > 2 * guid_win_frame(w, FRAME) ? w->outer.h - 2 * guid_win_frame(w, FRAME) : 0;
     if (!d->valid || r->x < 0 || r->y < 0 || r->w == 0 || r->h == 0 ||
@@ -124,6 +133,7 @@ static const struct guid_xops xops = {
     .win_transient = f_transient, .win_wm_flags = f_nop, .win_cursor = f_nop,
     .win_set_dump = f_set_dump, .win_paint = f_paint, .screen_size = f_screen,
     .monitor_of = f_monitor_of, .fullscreen_changed = f_fullscreen,
+    .paint_busy = f_busy, .paint_band = FUZZ_BAND,
 };
 static const struct guid_sendops sendops = {.send = f_send};
 
@@ -297,6 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint64_t now_ms = 1000;
     struct input in = {data, size};
+    fz_since = 0;
     struct session s = {guid_wstate_create("fuzz", FRAME, &xops, &sendops), NULL};
     if (s.ws == NULL)
         return 0;
@@ -337,7 +348,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             guid_wstate_set_paint_budget(s.ws, (uint64_t)(take(&in, 1) % 4) * 300000);
         } else if (op == 16) {
             now_ms += take(&in, 1); /* time passes: collected damage and geometry land */
-            if (guid_wstate_flush_due(s.ws, now_ms) == 0 || (take(&in, 1) & 1))
+            uint32_t how = take(&in, 1);
+            if (how & 2)
+                fz_since = 0; /* the X server replied to the last batch */
+            if (guid_wstate_flush_due(s.ws, now_ms) == 0 || (how & 1))
                 guid_wstate_flush(s.ws, now_ms);
         } else {
             struct guid_win *w = guid_wstate_at(s.ws, take(&in, 1) % 8);
