@@ -14,6 +14,7 @@
 #include <pulse/pulseaudio.h>
 
 #include "audio_adapt.h"
+#include "audio_flow.h"
 #include "audio_format.h"
 #include "audio_link.h"
 #include "audio_ring.h"
@@ -55,11 +56,14 @@ struct agent {
     uint32_t mic_monitor_index; /* the default source */
     bool devices_ready;
     pa_stream *rec;             /* records fenestra.monitor */
+    struct audio_flow rec_flow; /* when its data arrived (stall diagnosis) */
     pa_stream *micplay;         /* plays dom0's microphone into fenestra_mic */
     struct audio_ring *mic_ring;
     struct audio_adapt mic_adapt; /* feed buffer: grows on underruns, shrinks when quiet */
     struct audio_backlog mic_backlog;
     uint64_t mic_last_pcm_ms;     /* when dom0 last sent microphone data */
+    struct audio_flow mic_flow;   /* when it arrived (underrun diagnosis) */
+    uint64_t mic_underrun_pending_ms; /* underrun while dom0's data paused */
     int pending_unloads;
 
     /* what the guest is doing */

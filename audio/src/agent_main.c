@@ -165,7 +165,7 @@ static void usage(FILE *out)
             "  --rate/--format/--channels   playback format offered to dom0\n"
             "                     (default 48000 s16le 2)\n"
             "  --fragment-ms N    monitor read granularity, 1..50 (default 5)\n"
-            "  --latency-ms N     microphone feed buffer, 5..200 (default 20)\n"
+            "  --latency-ms N     microphone feed buffer, 5..200 (default 25)\n"
             "  --pulse-server S   the guest's PulseAudio (default: libpulse's choice)\n"
             "  --no-realtime      do not ask for real-time scheduling\n");
 }
@@ -196,7 +196,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct agent_config cfg = {.offer = audio_format_default(), .fragment_us = 5000,
-                              .mic_latency_us = 20000};
+                              .mic_latency_us = AUDIO_BUFFER_DEFAULT_US};
     uint32_t v;
     bool no_rt = false;
     int o;

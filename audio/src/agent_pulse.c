@@ -15,14 +15,16 @@
  * while young, cut to the slack when it persists (see audiod_pulse.c). */
 #define MIC_SLACK_US 5000u
 #define MIC_HOLD_MS 200u
-/* Adaptive feed buffer, as audiod's playback buffer (audiod_pulse.c). */
-#define ADAPT_STEP_US 5000u
-#define ADAPT_HEADROOM_US 40000u
-#define ADAPT_QUIET_MS 30000u
-/* An underrun counts only while dom0 is sending and a guest application
- * records: after a detach, or when recording stops, the feed runs dry on
- * purpose. */
+/* An underrun counts only while a guest application records and dom0 is
+ * sending: after a detach the feed runs dry on purpose.  When dom0's data
+ * had already paused for MIC_FLOWING_MS at the underrun, it is held back
+ * and counted if the data comes back within MIC_RESUME_MS (a stall, not an
+ * end). */
 #define MIC_FLOWING_MS 50u
+/* Pauses in the data we receive longer than this are logged (debug): with
+ * the other side's pauses they show where a stall was. */
+#define TRACE_GAP_US 10000u
+#define MIC_RESUME_MS 1000u
 
 static uint64_t now_ms(void)
 {
@@ -40,6 +42,9 @@ static void handle_rec_read(pa_stream *s, size_t nbytes, void *data)
     struct agent *a = data;
     const void *p;
     size_t n;
+    uint64_t gap = audio_flow_arrival(&a->rec_flow, audio_now_us());
+    if (gap > TRACE_GAP_US && a->sink_running)
+        fen_log(DEBUG, "guest sink monitor data after a %llu us pause", (unsigned long long)gap);
     pa_stream_ref(s); /* keep it alive even if a send drops the link */
     while (a->rec == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
@@ -92,6 +97,7 @@ static void rec_teardown(struct agent *a)
 void agent_rec_restart(struct agent *a)
 {
     rec_teardown(a);
+    audio_flow_reset(&a->rec_flow);
     if (!a->ctx_ready || !a->devices_ready)
         return;
     pa_sample_spec ss = audio_pulse_spec(&a->play_fmt);
@@ -157,17 +163,34 @@ static void apply_mic_buffer(struct agent *a)
     audio_pulse_op_done(pa_stream_set_buffer_attr(a->micplay, &attr, NULL, NULL));
 }
 
+static void count_mic_underrun(struct agent *a, uint64_t now, const char *when)
+{
+    char why[160];
+    a->mic_underruns++;
+    fen_log(INFO, "microphone feed underrun %llu%s: %s; %zu bytes waiting here, buffer %u us",
+            (unsigned long long)a->mic_underruns, when,
+            audio_flow_describe(&a->mic_flow, audio_now_us(), 100000u, why, sizeof why),
+            a->mic_ring ? audio_ring_used(a->mic_ring) : 0, a->mic_adapt.current_us);
+    if (audio_adapt_underrun(&a->mic_adapt, now)) {
+        fen_log(INFO, "microphone feed buffer raised to %u us", a->mic_adapt.current_us);
+        apply_mic_buffer(a);
+    }
+}
+
 static void handle_mic_underflow(pa_stream *s, void *data)
 {
     struct agent *a = data;
     uint64_t now = now_ms();
-    if (!a->recording || now - a->mic_last_pcm_ms > MIC_FLOWING_MS)
-        return; /* nobody records (dom0 stopped sending on purpose) */
-    a->mic_underruns++;
-    if (audio_adapt_underrun(&a->mic_adapt, now)) {
-        fen_log(INFO, "microphone feed underrun: buffer raised to %u us", a->mic_adapt.current_us);
-        apply_mic_buffer(a);
+    if (!a->recording) {
+        fen_log(DEBUG, "microphone feed ran empty: nobody records");
+        return;
     }
+    if (now - a->mic_last_pcm_ms > MIC_FLOWING_MS) {
+        a->mic_underrun_pending_ms = now; /* counted if dom0's data resumes */
+        return;
+    }
+    count_mic_underrun(a, now, "");
+    pump_mic(a); /* whatever waits here, if the server takes it now */
 }
 
 void agent_mic_tick(struct agent *a)
@@ -210,6 +233,8 @@ void agent_mic_restart(struct agent *a)
                                     audio_format_frame_bytes(&a->mic_fmt));
     if (!a->mic_ring)
         return;
+    audio_flow_reset(&a->mic_flow);
+    a->mic_underrun_pending_ms = 0;
     pa_sample_spec ss = audio_pulse_spec(&a->mic_fmt);
     a->micplay = pa_stream_new(a->ctx, "fenestra: microphone from dom0", &ss, NULL);
     if (!a->micplay)
@@ -218,8 +243,8 @@ void agent_mic_restart(struct agent *a)
     pa_stream_set_write_callback(a->micplay, handle_mic_write, a);
     pa_stream_set_underflow_callback(a->micplay, handle_mic_underflow, a);
     audio_adapt_init(&a->mic_adapt, a->cfg->mic_latency_us,
-                     a->cfg->mic_latency_us + ADAPT_HEADROOM_US, ADAPT_STEP_US, ADAPT_QUIET_MS,
-                     now_ms());
+                     audio_adapt_ceiling(a->cfg->mic_latency_us), AUDIO_ADAPT_STEP_US,
+                     AUDIO_ADAPT_QUIET_MS, now_ms());
     pa_buffer_attr attr = audio_pulse_play_attr(&a->mic_fmt, a->mic_adapt.current_us);
     if (pa_stream_connect_playback(a->micplay, AGENT_MIC_SINK, &attr,
                                    PA_STREAM_EARLY_REQUESTS | PA_STREAM_DONT_MOVE |
@@ -237,6 +262,14 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
 {
     a->mic_bytes += len;
     a->mic_last_pcm_ms = now_ms();
+    uint64_t gap = audio_flow_arrival(&a->mic_flow, audio_now_us());
+    if (gap > TRACE_GAP_US)
+        fen_log(DEBUG, "dom0 microphone data after a %llu us pause", (unsigned long long)gap);
+    if (a->mic_underrun_pending_ms) {
+        if (a->micplay && a->recording && a->mic_last_pcm_ms - a->mic_underrun_pending_ms <= MIC_RESUME_MS)
+            count_mic_underrun(a, a->mic_last_pcm_ms, " (dom0's data paused)");
+        a->mic_underrun_pending_ms = 0;
+    }
     if (!a->mic_ring)
         return;
     audio_ring_push(a->mic_ring, pcm, len);

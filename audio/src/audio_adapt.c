@@ -1,6 +1,11 @@
 /* Adaptive buffer size (see audio_adapt.h). */
 #include "audio_adapt.h"
 
+uint32_t audio_adapt_ceiling(uint32_t target_us)
+{
+    return target_us > AUDIO_BUFFER_CEILING_US ? target_us : AUDIO_BUFFER_CEILING_US;
+}
+
 void audio_adapt_init(struct audio_adapt *a, uint32_t target_us, uint32_t ceiling_us,
                       uint32_t step_us, uint64_t quiet_ms, uint64_t now_ms)
 {

@@ -13,6 +13,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Both low-latency playback streams (audiod's into dom0, the agent's
+ * microphone feed in the guest) start at AUDIO_BUFFER_DEFAULT_US, grow by
+ * AUDIO_ADAPT_STEP_US per underrun up to AUDIO_BUFFER_CEILING_US (so the
+ * latency a path adds stays under 30 ms) and step back down after
+ * AUDIO_ADAPT_QUIET_MS without one.  A buffer configured above the ceiling
+ * is kept as is. */
+#define AUDIO_BUFFER_DEFAULT_US 25000u
+#define AUDIO_BUFFER_CEILING_US 30000u
+#define AUDIO_ADAPT_STEP_US 5000u
+#define AUDIO_ADAPT_QUIET_MS 30000u
+
+/* The ceiling for a configured buffer: AUDIO_BUFFER_CEILING_US, or the
+ * configured buffer itself when that is larger. */
+uint32_t audio_adapt_ceiling(uint32_t target_us);
+
 struct audio_adapt {
     uint32_t target_us;  /* the configured (lowest) buffer */
     uint32_t ceiling_us; /* never above */

@@ -14,11 +14,18 @@ pa_sample_spec audio_pulse_spec(const struct audio_format *f)
 pa_buffer_attr audio_pulse_play_attr(const struct audio_format *f, uint32_t usec)
 {
     uint32_t tlength = (uint32_t)audio_format_usec_to_bytes(f, usec);
+    uint32_t minreq = (uint32_t)audio_format_usec_to_bytes(f, 2000); /* = sink block (early requests) */
+    uint32_t frame = (uint32_t)audio_format_frame_bytes(f);
+    /* Our data arrives in real time, so the stream holds, for as long as it
+     * plays, about what it held when it started: prebuf IS the cushion
+     * against a late delivery.  Start (and restart after an underrun) only
+     * once the buffer is full but for one request. */
+    uint32_t prebuf = tlength > minreq + frame ? tlength - minreq : frame;
     pa_buffer_attr a = {
         .maxlength = (uint32_t)-1,
         .tlength = tlength,
-        .prebuf = (uint32_t)audio_format_usec_to_bytes(f, usec / 2),
-        .minreq = (uint32_t)audio_format_usec_to_bytes(f, 2000), /* = sink block (early requests) */
+        .prebuf = prebuf,
+        .minreq = minreq,
         .fragsize = (uint32_t)-1,
     };
     return a;

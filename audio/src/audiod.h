@@ -12,6 +12,7 @@
 #include <pulse/pulseaudio.h>
 
 #include "audio_adapt.h"
+#include "audio_flow.h"
 #include "audio_format.h"
 #include "audio_link.h"
 #include "audio_ring.h"
@@ -48,7 +49,9 @@ struct audiod {
     struct audio_ring *play_ring;
     struct audio_adapt play_adapt; /* dom0 buffer: grows on underruns, shrinks when quiet */
     struct audio_backlog play_backlog;
+    struct audio_flow play_flow;   /* when the guest's PCM arrived (underrun diagnosis) */
     pa_stream *mic;     /* exists only while attached and a guest application records */
+    struct audio_flow mic_flow; /* when its data arrived (stall diagnosis) */
 
     /* microphone policy: detached until the user attaches it */
     bool mic_attached;

@@ -219,7 +219,7 @@ static void usage(FILE *out)
             "\n"
             "  --qube NAME         qube name (letters, digits, _ . -)\n"
             "  --connect SPEC      audio channel: local:DIR or xen:DOMID (retried until up)\n"
-            "  --latency-ms N      dom0 playback buffer target, 5..200 (default 20)\n"
+            "  --latency-ms N      dom0 playback buffer target, 5..200 (default 25)\n"
             "  --pulse-server S    dom0 PulseAudio server (default: libpulse's choice)\n"
             "  --no-realtime       do not ask for real-time scheduling\n"
             "\ncontrol socket: $XDG_RUNTIME_DIR/fenestra/audiod-NAME.sock\n");
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct audiod_config cfg = {.target_latency_us = 20000};
+    struct audiod_config cfg = {.target_latency_us = AUDIO_BUFFER_DEFAULT_US};
     bool no_rt = false;
     int o;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

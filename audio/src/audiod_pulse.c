@@ -10,6 +10,9 @@
 #include "fenestra/log.h"
 
 #define MIC_FRAGMENT_US 5000u
+/* Pauses in the data we receive longer than this are logged (debug): with
+ * the other side's pauses they show where a stall was. */
+#define TRACE_GAP_US 10000u
 #define CTX_RETRY_US 1000000u
 /* Audio waits in our ring while dom0's PulseAudio does not ask for more:
  * its requests are late (a busy server: drains by itself) or its buffer is
@@ -20,11 +23,6 @@
 #define PLAY_RING_US 500000u
 #define PLAY_SLACK_US 5000u
 #define PLAY_HOLD_MS 200u
-/* Adaptive buffer: +5 ms per underrun, at most 40 ms above the target,
- * back down one step after 30 s without underruns. */
-#define ADAPT_STEP_US 5000u
-#define ADAPT_HEADROOM_US 40000u
-#define ADAPT_QUIET_MS 30000u
 
 static uint64_t now_ms(void)
 {
@@ -85,14 +83,22 @@ static void handle_play_underflow(pa_stream *s, void *data)
     struct audiod *d = data;
     /* an empty buffer while the guest says it is playing is an underrun;
      * after a CORK (stream end) it is expected */
+    char why[160];
     if (!d->guest_corked && d->play_started) {
         d->underruns++;
-        fen_log(DEBUG, "playback underrun (%llu)", (unsigned long long)d->underruns);
+        fen_log(INFO, "playback underrun %llu: %s; %zu bytes waiting here, buffer %u us",
+                (unsigned long long)d->underruns,
+                audio_flow_describe(&d->play_flow, audio_now_us(), 100000u, why, sizeof why),
+                d->play_ring ? audio_ring_used(d->play_ring) : 0, d->play_adapt.current_us);
         if (audio_adapt_underrun(&d->play_adapt, now_ms())) {
             fen_log(INFO, "playback underrun: buffer raised to %u us", d->play_adapt.current_us);
             apply_buffer(d);
         }
+    } else {
+        fen_log(DEBUG, "playback buffer ran empty while %s",
+                d->guest_corked ? "the guest is corked" : "not started");
     }
+    pump_play(d); /* whatever waits here, if the server takes it now */
 }
 
 static void handle_play_state(pa_stream *s, void *data)
@@ -128,6 +134,7 @@ void audiod_play_teardown(struct audiod *d)
     }
     d->play_corked = false;
     d->play_started = false;
+    audio_flow_reset(&d->play_flow);
 }
 
 static void play_setup(struct audiod *d)
@@ -157,8 +164,8 @@ static void play_setup(struct audiod *d)
     pa_stream_set_write_callback(d->play, handle_play_write, d);
     pa_stream_set_underflow_callback(d->play, handle_play_underflow, d);
     audio_adapt_init(&d->play_adapt, d->cfg->target_latency_us,
-                     d->cfg->target_latency_us + ADAPT_HEADROOM_US, ADAPT_STEP_US, ADAPT_QUIET_MS,
-                     now_ms());
+                     audio_adapt_ceiling(d->cfg->target_latency_us), AUDIO_ADAPT_STEP_US,
+                     AUDIO_ADAPT_QUIET_MS, now_ms());
     pa_buffer_attr attr = audio_pulse_play_attr(&d->play_fmt, d->play_adapt.current_us);
     /* early requests: dom0's sink runs with a short block (minreq) and our
      * whole tlength absorbs the guest's jitter; with ADJUST_LATENCY PulseAudio
@@ -184,6 +191,9 @@ void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len)
         audio_pulse_op_done(pa_stream_cork(d->play, 0, NULL, NULL));
         d->play_corked = false;
     }
+    uint64_t gap = audio_flow_arrival(&d->play_flow, audio_now_us());
+    if (gap > TRACE_GAP_US)
+        fen_log(DEBUG, "guest PCM after a %llu us pause", (unsigned long long)gap);
     audio_ring_push(d->play_ring, pcm, len);
     pump_play(d);
     size_t keep = audio_backlog_keep(
@@ -201,6 +211,7 @@ static void handle_drained(pa_stream *s, int success, void *data)
     audio_pulse_op_done(pa_stream_cork(s, 1, NULL, NULL));
     d->play_corked = true;
     d->play_started = false;
+    audio_flow_reset(&d->play_flow);
 }
 
 void audiod_play_cork(struct audiod *d, bool corked)
@@ -265,6 +276,9 @@ static void handle_mic_read(pa_stream *s, size_t nbytes, void *data)
     size_t n;
     /* sending can drop the link, which tears this stream down: keep it
      * alive until we return */
+    uint64_t gap = audio_flow_arrival(&d->mic_flow, audio_now_us());
+    if (gap > TRACE_GAP_US)
+        fen_log(DEBUG, "dom0 source data after a %llu us pause", (unsigned long long)gap);
     pa_stream_ref(s);
     while (d->mic == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
@@ -311,6 +325,7 @@ void audiod_mic_teardown(struct audiod *d)
 
 static void mic_setup(struct audiod *d)
 {
+    audio_flow_reset(&d->mic_flow);
     pa_sample_spec ss = audio_pulse_spec(&d->mic_fmt);
     pa_proplist *pl = pa_proplist_new();
     set_qube_props(pl, d->cfg->qube, " microphone");

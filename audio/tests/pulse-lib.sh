@@ -20,10 +20,20 @@ set-default-sink speakers
 $extra
 PAEOF
     # -n: no default.pa; no ALSA/udev/dbus modules are loaded at all.
-    spawn "pulse-$name" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
+    # Scheduling as on a desktop: real-time I/O threads (rtkit gives them
+    # that; as root PulseAudio takes it itself), main thread at nice -11, and
+    # its own session (a daemonized or systemd-started PulseAudio calls
+    # setsid), so with autogroup scheduling its nice level is not shared with
+    # whatever CPU hogs the caller runs (PULSE_OWN_SESSION=0: share it).
+    # setsid does not fork here (a background job of a script is not a group
+    # leader), so the pid spawn records is the daemon's.
+    local session=(setsid)
+    [ "${PULSE_OWN_SESSION:-1}" = 1 ] || session=()
+    spawn "pulse-$name" "${session[@]}" env HOME="$dir/home" XDG_RUNTIME_DIR="$dir/runtime" \
         PULSE_RUNTIME_PATH="$dir/runtime" PULSE_STATE_PATH="$dir/state" \
         DBUS_SESSION_BUS_ADDRESS=disabled: \
         pulseaudio -n --daemonize=no --exit-idle-time=-1 --system=no --disallow-exit \
+        --realtime=yes --high-priority=yes \
         --use-pid-file=no --disable-shm=no --log-target=stderr --log-level=warning \
         -F "$dir/config.pa"
     printf -v "PULSE_${name}_SERVER" 'unix:%s/native' "$dir"

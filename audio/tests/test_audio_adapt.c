@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "audio_adapt.h"
+#include "audio_pulse_util.h"
 
 static void underruns_grow_the_buffer_up_to_the_ceiling(void **state)
 {
@@ -81,6 +82,40 @@ static void a_young_backlog_is_kept_a_persistent_one_cut(void **state)
     assert_int_equal(audio_backlog_keep(&b, 960, 960, 3840, 1391, 200), 3840);
 }
 
+static void the_default_buffer_never_grows_past_30_ms(void **state)
+{
+    (void)state;
+    struct audio_adapt a;
+    uint32_t target = AUDIO_BUFFER_DEFAULT_US;
+    audio_adapt_init(&a, target, audio_adapt_ceiling(target), AUDIO_ADAPT_STEP_US,
+                     AUDIO_ADAPT_QUIET_MS, 0);
+    for (int i = 0; i < 20; i++)
+        audio_adapt_underrun(&a, 10 + i);
+    assert_int_equal(a.current_us, 30000);
+    assert_int_equal(a.underruns, 20);
+    /* a buffer configured above the ceiling stays where it was put */
+    assert_int_equal(audio_adapt_ceiling(100000), 100000);
+    assert_int_equal(audio_adapt_ceiling(5000), 30000);
+}
+
+/* Our PCM arrives in real time: the stream keeps, while it plays, about the
+ * fill it started with, so prebuf is the cushion and must be the buffer
+ * less one request, not a fraction of it. */
+static void playback_starts_with_a_nearly_full_buffer(void **state)
+{
+    (void)state;
+    struct audio_format f = audio_format_default(); /* 48 kHz s16 stereo: 192 bytes/ms */
+    pa_buffer_attr at = audio_pulse_play_attr(&f, 25000);
+    assert_int_equal(at.tlength, 4800);
+    assert_int_equal(at.minreq, 384);
+    assert_int_equal(at.prebuf, 4800 - 384);
+    assert_int_equal(at.prebuf % 4, 0);
+    /* a buffer no longer than a request still starts on a whole frame */
+    at = audio_pulse_play_attr(&f, 1000);
+    assert_int_equal(at.prebuf, 4);
+    assert_true(at.prebuf <= at.tlength);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -89,6 +124,8 @@ int main(void)
         cmocka_unit_test(step_zero_disables_adapting),
         cmocka_unit_test(huge_values_do_not_wrap),
         cmocka_unit_test(a_young_backlog_is_kept_a_persistent_one_cut),
+        cmocka_unit_test(the_default_buffer_never_grows_past_30_ms),
+        cmocka_unit_test(playback_starts_with_a_nearly_full_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
