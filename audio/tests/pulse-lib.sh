@@ -39,10 +39,11 @@ PAEOF
     printf -v "PULSE_${name}_SERVER" 'unix:%s/native' "$dir"
     export "PULSE_${name}_SERVER"
     wait_until 15 pa "$name" pactl info >/dev/null 2>&1 || return 1
-    # PULSE_RT=1 (benchmark): raise the daemon's main thread, which carries
+    # PULSE_RT=1 (benchmark, audio-e2e): raise the daemon's main thread, which carries
     # the client streams, to SCHED_RR 4 (PulseAudio itself makes only its
     # I/O threads real-time and leaves this one at nice -11).  The pid is
-    # the one spawn started: pulseaudio runs in the foreground under env.
+    # the one spawn started: pulseaudio runs in the foreground under
+    # setsid and env, which exec it.
     if [ "${PULSE_RT:-0}" = 1 ]; then
         local var="PID_pulse_$name"
         chrt -r -p 4 "${!var}" || echo "# chrt failed: main thread not real-time" >&2
