@@ -56,6 +56,10 @@ int guid_loop_run(struct guid *g)
             fen_log(ERROR, "lost the dom0 X server");
             return -1;
         }
+        if (guid_xside_take_layout_changed(g->xs)) { /* monitors changed */
+            guid_wstate_relayout(g->ws);
+            handled++;
+        }
         if (guid_xside_paint_done(g->xs)) { /* the X server took our puts: paint more */
             guid_wstate_flush(g->ws, guid_monotonic_ms());
             handled++;

@@ -273,6 +273,12 @@ int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms)
     return ms == 0 ? 1 : (int)(ms > 1000 ? 1000 : ms);
 }
 
+void guid_wstate_relayout(struct guid_wstate *ws)
+{
+    for (size_t i = 0; i < ws->count; i++)
+        ws->x.win_geometry(ws->x.ctx, ws->wins[i]);
+}
+
 bool guid_wstate_throttled(const struct guid_wstate *ws)
 {
     return ws->dirty && (!have_budget(ws) || x_busy(ws));

@@ -183,6 +183,10 @@ struct guid_win *guid_wstate_find_xid(struct guid_wstate *ws, uint32_t xid);
  * failed). */
 int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
                                const struct fen_rect *outer);
+/* The dom0 monitors changed: apply every window's geometry again (the X
+ * side clamps it to the monitor it is on now). */
+void guid_wstate_relayout(struct guid_wstate *ws);
+
 /* Repaint the part of the content area inside `r` (window content
  * coordinates) from the current dump. */
 void guid_wstate_repaint(struct guid_wstate *ws, struct guid_win *w, const struct fen_rect *r);

@@ -193,10 +193,24 @@ static const struct guid_monitors *monitors(struct guid_xside *xs, bool fresh)
 {
     uint64_t now = guid_monotonic_ms();
     if (fresh || xs->monitors_at == 0 || now - xs->monitors_at >= GUID_MONITORS_MAX_AGE_MS) {
+        struct guid_monitors before = xs->monitors;
         guid_monitors_query(xs->conn, xs->screen, &xs->monitors);
         xs->monitors_at = now;
+        if (before.n != xs->monitors.n ||
+            memcmp(before.m, xs->monitors.m, before.n * sizeof(before.m[0])) != 0) {
+            fen_log(INFO, "dom0 monitors changed (%zu now): windows are laid out again",
+                    xs->monitors.n);
+            xs->layout_changed = true;
+        }
     }
     return &xs->monitors;
+}
+
+bool guid_xside_take_layout_changed(struct guid_xside *xs)
+{
+    bool c = xs->layout_changed;
+    xs->layout_changed = false;
+    return c;
 }
 
 bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *ev)
@@ -205,8 +219,8 @@ bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *e
     if (xs->randr_event == 0 || (type != xs->randr_event + XCB_RANDR_SCREEN_CHANGE_NOTIFY &&
                                  type != xs->randr_event + XCB_RANDR_NOTIFY))
         return false;
-    xs->monitors_at = 0; /* monitors may have changed: ask again when needed */
-    fen_log(DEBUG, "dom0 RandR change: monitors will be queried again");
+    fen_log(DEBUG, "dom0 RandR change: monitors queried again");
+    (void)monitors(xs, true);
     return true;
 }
 

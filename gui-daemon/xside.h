@@ -70,6 +70,7 @@ struct guid_xside {
     struct guid_monitors monitors;
     uint64_t monitors_at; /* monotonic ms of the last query; 0: query again */
     uint8_t randr_event;  /* RandR's first event code, 0 without RandR */
+    bool layout_changed;  /* a query found other monitors than before */
     struct guid_fullscreen *fs;    /* banner + exit hotkey (fullscreen.c); may be NULL */
     /* Paint backpressure: pixels put since the last fence, and the fence (a
      * GetInputFocus whose reply says the X server got past those puts). */
@@ -97,6 +98,10 @@ int guid_xside_fd(const struct guid_xside *xs);
 
 /* A dom0 event for the X side itself (RandR changes): true when consumed. */
 bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *ev);
+
+/* The monitors changed since the last call (the caller lays the windows
+ * out again: guid_wstate_relayout). */
+bool guid_xside_take_layout_changed(struct guid_xside *xs);
 
 /* Paint backpressure, called by the main loop: send a fence after the
  * puts of this round (before flushing), and see whether it came back (true

@@ -97,10 +97,13 @@ g "configure 72 700 100 400 300"
 gsync
 check "a moved window is placed by the new layout (on two monitors it would go to R at 800)" \
     wait_until 5 eval '[ -n "$(win_of work 697 97 406 306)" ]'
+check "... and guid laid out its other windows again: the oversized one spans the wide monitor" \
+    wait_until 5 eval '[ -n "$(win_of work 594 0 1006 600)" ] && [ -z "$(win_of work 800 0 800 600)" ]'
+check "... framed in the label color (pixels)" frame_ok "$W73" "$BLUE"
 g "create 76 900 50 1000 700" "dump 76" "fill 76 $YELLOW" "damage 76 0 0 1000 700" "map 76"
 gsync
 check "a new oversized window is clamped to the one wide monitor" \
-    wait_until 5 eval '[ -n "$(win_of work 594 0 1006 600)" ]'
+    wait_until 5 eval '[ "$(dom0_list | awk '"'"'$7 == "work" && $2 " " $3 " " $4 " " $5 == "594 0 1006 600"'"'"' | wc -l)" = 2 ]'
 g "create 77 1100 200 100 100" "map 77" "flags 77 1 0"
 gsync
 check "allowed fullscreen now covers the whole screen" \
