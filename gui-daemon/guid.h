@@ -12,7 +12,9 @@
  *   monitor.c      pure monitor geometry (pick, clamp); monitor_x.c asks RandR
  *   fullscreen.c   allow_fullscreen: raise/focus, banner.c, root-grabbed exit hotkey
  *   ctl_policy.c   "policy show" / "policy set KEY VALUE" on the control socket
- * Limits (max_windows, max_window_memory, the paint budget) live in wstate.c. */
+ * Limits (max_windows, max_window_memory, the paint budget) live in wstate.c;
+ * paint backpressure (puts in flight in the dom0 X server) in xside.c, with
+ * wstate collecting damage meanwhile and conn.c not reading a held qube. */
 #ifndef GUID_GUID_H
 #define GUID_GUID_H
 
