@@ -21,10 +21,10 @@
  * and counted if the data comes back within MIC_RESUME_MS (a stall, not an
  * end). */
 #define MIC_FLOWING_MS 50u
+#define MIC_RESUME_MS 1000u
 /* Pauses in the data we receive longer than this are logged (debug): with
  * the other side's pauses they show where a stall was. */
 #define TRACE_GAP_US 10000u
-#define MIC_RESUME_MS 1000u
 
 static uint64_t now_ms(void)
 {
@@ -266,7 +266,8 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
     if (gap > TRACE_GAP_US)
         fen_log(DEBUG, "dom0 microphone data after a %llu us pause", (unsigned long long)gap);
     if (a->mic_underrun_pending_ms) {
-        if (a->micplay && a->recording && a->mic_last_pcm_ms - a->mic_underrun_pending_ms <= MIC_RESUME_MS)
+        if (a->micplay && a->recording &&
+            a->mic_last_pcm_ms - a->mic_underrun_pending_ms <= MIC_RESUME_MS)
             count_mic_underrun(a, a->mic_last_pcm_ms, " (dom0's data paused)");
         a->mic_underrun_pending_ms = 0;
     }

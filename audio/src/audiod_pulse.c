@@ -91,7 +91,7 @@ static void handle_play_underflow(pa_stream *s, void *data)
                 audio_flow_describe(&d->play_flow, audio_now_us(), 100000u, why, sizeof why),
                 d->play_ring ? audio_ring_used(d->play_ring) : 0, d->play_adapt.current_us);
         if (audio_adapt_underrun(&d->play_adapt, now_ms())) {
-            fen_log(INFO, "playback underrun: buffer raised to %u us", d->play_adapt.current_us);
+            fen_log(INFO, "playback buffer raised to %u us", d->play_adapt.current_us);
             apply_buffer(d);
         }
     } else {
@@ -274,11 +274,11 @@ static void handle_mic_read(pa_stream *s, size_t nbytes, void *data)
     struct audiod *d = data;
     const void *p;
     size_t n;
-    /* sending can drop the link, which tears this stream down: keep it
-     * alive until we return */
     uint64_t gap = audio_flow_arrival(&d->mic_flow, audio_now_us());
     if (gap > TRACE_GAP_US)
         fen_log(DEBUG, "dom0 source data after a %llu us pause", (unsigned long long)gap);
+    /* sending can drop the link, which tears this stream down: keep it
+     * alive until we return */
     pa_stream_ref(s);
     while (d->mic == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
