@@ -45,7 +45,7 @@ static void usage(FILE *out)
             "RUNTIME/guid-NAME.sock (requests \"list\", \"policy show\", \"policy set KEY VALUE\").\n"
             "FENESTRA_LOG_LEVEL=debug for more.  FENESTRA_BANNER_MS (fullscreen banner time)\n"
             "FENESTRA_PAINT_FPS (paint budget in full screens/s, 0 = none) and\n"
-            "FENESTRA_PAINT_BAND (pixels per X round trip, 0 = no backpressure) are for tests\n"
+            "FENESTRA_PAINT_BAND (pixels per band of puts, 0 = no backpressure) are for tests\n"
             "and benchmarks.\n");
 }
 
@@ -174,11 +174,12 @@ static uint64_t paint_fps(void)
     return (e && *end == '\0' && v <= 1000) ? v : GUID_PAINT_FPS;
 }
 
-/* Pixels of puts per X round trip (see guid_xside_config.paint_band):
- * 1 MiB of pixels takes the X server a fraction of a millisecond, a 1080p
- * frame is 8 bands.  FENESTRA_PAINT_BAND overrides it (0 = no limit; for
- * benchmarks). */
-#define GUID_PAINT_BAND (256u * 1024u)
+/* Pixels per band of puts (see guid_xside_config.paint_band): 4 MiB of
+ * pixels, about a millisecond of copying for the X server; a 1080p frame is
+ * two bands, both in flight at once (GUID_PAINT_DEPTH), so a qube's own
+ * frames never wait for a round trip.  FENESTRA_PAINT_BAND overrides it
+ * (0 = no backpressure; for benchmarks). */
+#define GUID_PAINT_BAND (1024u * 1024u)
 
 static uint32_t paint_band(void)
 {

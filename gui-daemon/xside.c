@@ -147,36 +147,40 @@ int guid_xside_fd(const struct guid_xside *xs) { return xcb_get_file_descriptor(
 /* The dom0 X server is shared by every qube's guid and runs one client's
  * requests for a time slice, each request to its end: a guid that queued
  * many large puts would make every other qube's small put wait behind
- * them.  So each guid has at most paint_band pixels of puts in the server
- * and then waits for a reply (a cheap GetInputFocus) before painting more;
- * meanwhile wstate collects (merges) the damage. */
+ * them.  So after each paint_band pixels of puts a guid sends a fence (a
+ * cheap GetInputFocus), and with GUID_PAINT_DEPTH fences unanswered it
+ * paints no more until the oldest reply comes; meanwhile wstate collects
+ * (merges) the damage. */
 static bool paint_busy(void *ctx)
 {
     struct guid_xside *xs = XS(ctx);
-    return xs->cfg.paint_band != 0 && (xs->fence_out || xs->painted_px >= xs->cfg.paint_band);
+    return xs->cfg.paint_band != 0 && xs->nfences >= GUID_PAINT_DEPTH;
 }
 
-void guid_xside_paint_fence(struct guid_xside *xs)
+static void fence(struct guid_xside *xs)
 {
-    if (xs->fence_out || xs->painted_px == 0 || xs->cfg.paint_band == 0)
+    if (xs->painted_px == 0 || xs->cfg.paint_band == 0 || xs->nfences >= GUID_PAINT_DEPTH)
         return;
-    xs->fence_seq = xcb_get_input_focus(xs->conn).sequence;
-    xs->fence_out = true;
+    xs->fence_seq[xs->nfences++] = xcb_get_input_focus(xs->conn).sequence;
     xs->painted_px = 0;
 }
 
+void guid_xside_paint_fence(struct guid_xside *xs) { fence(xs); }
+
 bool guid_xside_paint_done(struct guid_xside *xs)
 {
-    if (!xs->fence_out)
-        return false;
-    void *reply = NULL;
-    xcb_generic_error_t *e = NULL;
-    if (xcb_poll_for_reply(xs->conn, xs->fence_seq, &reply, &e) == 0)
-        return false;
-    free(reply);
-    free(e);
-    xs->fence_out = false;
-    return true;
+    bool done = false;
+    while (xs->nfences > 0) {
+        void *reply = NULL;
+        xcb_generic_error_t *e = NULL;
+        if (xcb_poll_for_reply(xs->conn, xs->fence_seq[0], &reply, &e) == 0)
+            break;
+        free(reply);
+        free(e);
+        memmove(xs->fence_seq, xs->fence_seq + 1, --xs->nfences * sizeof(xs->fence_seq[0]));
+        done = true;
+    }
+    return done;
 }
 
 static void screen_size(void *ctx, uint32_t *w, uint32_t *h)
@@ -620,6 +624,8 @@ static void win_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
                       (uint16_t)r->h, (int16_t)(f + r->x), (int16_t)(f + r->y), 24,
                       XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, (uint32_t)xw->seg_offset);
     xs->painted_px += (uint64_t)r->w * r->h;
+    if (xs->painted_px >= xs->cfg.paint_band)
+        fence(xs); /* a band's worth: the next put waits if too many are in flight */
 }
 
 void guid_xside_paint_frame(struct guid_xside *xs, struct guid_win *w)

@@ -51,6 +51,11 @@ struct guid_xwin {
 
 #define GUID_XSEG_MAX 16
 
+/* Paint backpressure: bands of puts a guid may have in the dom0 X server at
+ * once.  Two keep the server busy while guid answers the reply to the
+ * older one, so a qube's own full-screen frames are not slowed down. */
+#define GUID_PAINT_DEPTH 2
+
 struct guid_xside {
     struct guid_xside_config cfg;
     xcb_connection_t *conn;
@@ -72,11 +77,12 @@ struct guid_xside {
     uint8_t randr_event;  /* RandR's first event code, 0 without RandR */
     bool layout_changed;  /* a query found other monitors than before */
     struct guid_fullscreen *fs;    /* banner + exit hotkey (fullscreen.c); may be NULL */
-    /* Paint backpressure: pixels put since the last fence, and the fence (a
-     * GetInputFocus whose reply says the X server got past those puts). */
+    /* Paint backpressure: pixels put since the last fence, and the fences
+     * in flight (GetInputFocus requests whose replies say the X server got
+     * past the puts before them), oldest first. */
     uint64_t painted_px;
-    unsigned int fence_seq;
-    bool fence_out;
+    unsigned int fence_seq[GUID_PAINT_DEPTH];
+    unsigned nfences;
 };
 
 /* Connect to the dom0 X server and check what guid needs (depth-24 root in
@@ -104,8 +110,9 @@ bool guid_xside_handle_event(struct guid_xside *xs, const xcb_generic_event_t *e
 bool guid_xside_take_layout_changed(struct guid_xside *xs);
 
 /* Paint backpressure, called by the main loop: send a fence after the
- * puts of this round (before flushing), and see whether it came back (true
- * once when it did: collected damage may be painted now). */
+ * puts of this round (before flushing; win_paint sends one after each
+ * band), and see whether fences came back (true when one did: collected
+ * damage may be painted now). */
 void guid_xside_paint_fence(struct guid_xside *xs);
 bool guid_xside_paint_done(struct guid_xside *xs);
 
