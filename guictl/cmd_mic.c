@@ -5,20 +5,13 @@
 #include <string.h>
 
 #include "fenestra/ctl.h"
+#include "fenestra/validate.h"
 #include "guictl.h"
 
 static int mic_usage(void)
 {
     fprintf(stderr, "usage: guictl mic attach|detach|status NAME [--socket PATH]\n");
     return 2;
-}
-
-static int qube_name_ok(const char *name)
-{
-    size_t n = strlen(name);
-    if (n < 1 || n > 31 || name[0] == '.' || name[0] == '-')
-        return 0;
-    return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
 static int run_mic(int argc, char **argv)
@@ -37,7 +30,7 @@ static int run_mic(int argc, char **argv)
     if (!verb || !qube ||
         (strcmp(verb, "attach") && strcmp(verb, "detach") && strcmp(verb, "status")))
         return mic_usage();
-    if (!qube_name_ok(qube)) {
+    if (!fen_qube_name_valid(qube)) {
         fprintf(stderr, "guictl: invalid qube name '%s'\n", qube);
         return 2;
     }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fenestra/ctl.h"
+#include "fenestra/validate.h"
 #include "guictl.h"
 
 static int policy_usage(void)
@@ -16,13 +17,6 @@ static int policy_usage(void)
                     "keys: allow_fullscreen (or fullscreen) yes|no, max_windows N,\n"
                     "      max_window_memory SIZE, clipboard_limit SIZE, mic on|off\n");
     return 2;
-}
-
-static int name_ok(const char *s)
-{
-    size_t n = strlen(s);
-    return n >= 1 && n <= 31 && s[0] != '.' && s[0] != '-' &&
-           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 
 /* Send `req` to RUNTIME/name; print the reply's lines (minus a leading
@@ -61,7 +55,7 @@ static int ask(const char *sock, const char *req, const char *who, const char *p
 
 static int run_policy(int argc, char **argv)
 {
-    if (argc < 2 || !name_ok(argv[1]))
+    if (argc < 2 || !fen_qube_name_valid(argv[1]))
         return policy_usage();
     const char *qube = argv[1];
     char guid_sock[64], audiod_sock[64], req[160];

@@ -250,7 +250,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "audio-agent: %s\n", why);
         return 2;
     }
-    if (!audio_qube_name_valid(cfg.qube)) {
+    if (!fen_qube_name_valid(cfg.qube)) {
         fprintf(stderr, "audio-agent: invalid qube name '%s'\n", cfg.qube);
         return 2;
     }

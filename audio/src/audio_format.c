@@ -133,18 +133,3 @@ const char *audio_format_describe(const struct audio_format *f, char *buf, size_
     snprintf(buf, size, "%u Hz %s %u ch", f->rate, audio_sample_name(f->sample), f->channels);
     return buf;
 }
-
-bool audio_qube_name_valid(const char *name)
-{
-    size_t n = strlen(name);
-    if (n < 1 || n > 31 || name[0] == '.' || name[0] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        bool okc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '_' || c == '.' || c == '-';
-        if (!okc)
-            return false;
-    }
-    return true;
-}

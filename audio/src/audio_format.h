@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "fenestra/proto.h"
+#include "fenestra/validate.h" /* fen_qube_name_valid */
 
 struct audio_format {
     uint32_t rate;     /* 44100 or 48000 */
@@ -61,7 +62,5 @@ const char *audio_sample_name(uint32_t sample);
 /* "48000 Hz s16le 2 ch" into buf; returns buf. */
 const char *audio_format_describe(const struct audio_format *f, char *buf, size_t size);
 
-/* Qube names: 1..31 of [A-Za-z0-9_.-], not starting with '.' or '-'. */
-bool audio_qube_name_valid(const char *name);
 
 #endif

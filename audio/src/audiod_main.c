@@ -275,7 +275,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!audio_qube_name_valid(cfg.qube)) {
+    if (!fen_qube_name_valid(cfg.qube)) {
         fprintf(stderr, "audiod: invalid qube name '%s'\n", cfg.qube);
         return 2;
     }

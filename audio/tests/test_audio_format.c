@@ -124,19 +124,6 @@ static void sample_names_round_trip(void **state)
     assert_string_equal(audio_format_describe(&f, buf, sizeof buf), "44100 Hz f32le 1 ch");
 }
 
-static void qube_names_are_restricted(void **state)
-{
-    (void)state;
-    assert_true(audio_qube_name_valid("work"));
-    assert_true(audio_qube_name_valid("sys-usb_2.x"));
-    assert_false(audio_qube_name_valid(""));
-    assert_false(audio_qube_name_valid("-rf"));
-    assert_false(audio_qube_name_valid("../x"));
-    assert_false(audio_qube_name_valid("a/b"));
-    assert_false(audio_qube_name_valid("a b"));
-    assert_false(audio_qube_name_valid("0123456789012345678901234567890123"));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,7 +134,6 @@ int main(void)
         cmocka_unit_test(pcm_must_be_whole_frames),
         cmocka_unit_test(time_and_bytes_convert_in_whole_frames),
         cmocka_unit_test(sample_names_round_trip),
-        cmocka_unit_test(qube_names_are_restricted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
