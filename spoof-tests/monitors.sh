@@ -137,6 +137,9 @@ printf '%s\n' "echo told" >&8
 gsync
 check "... both guests are told" \
     wait_until 5 eval 'grep -q "recv WM_FLAGS window=80 .*unset=0x1" "$HLOG" && grep -q "recv WM_FLAGS window=2 .*unset=0x1" "$T/neighbor.log"'
+KEYCODE_F=$(xmodmap -pke | awk '$4 == "f" { print $2; exit }')
+check "... the hotkey's key reached neither guest" \
+    eval '[ -n "$KEYCODE_F" ] && ! grep -q "recv KEY .*keycode=$KEYCODE_F\$" "$HLOG" "$T/neighbor.log"'
 
 # The guid holding the grab lets go (its guest leaves fullscreen by itself):
 # the other one, still fullscreen, takes the hotkey over.
