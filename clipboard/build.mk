@@ -1,9 +1,10 @@
 # clipboard/: clipd (dom0 global clipboard) and clip-agent (guest side).
 # Pure parts (policy, reply judging) are in libclipcore and unit-tested.
-$(call static_lib,clipcore,clipboard/policy.c clipboard/reply.c,)
+$(call static_lib,clipcore,clipboard/policy.c clipboard/reply.c clipboard/atom_pairs.c,)
 
 $(call test_program,test_clip_policy,clipboard/tests/test_clip_policy.c,$(LIB_clipcore) $(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
 $(call test_program,test_clip_reply,clipboard/tests/test_clip_reply.c,$(LIB_clipcore) $(LIB_fenestra),-lcmocka $(FEN_LIBS),,unit)
+$(call test_program,test_clip_atom_pairs,clipboard/tests/test_clip_atom_pairs.c,$(LIB_clipcore),-lcmocka,,unit)
 
 CLIPD_SRCS := $(sort $(wildcard clipboard/clipd/*.c))
 # policy/build.mk comes later in the include order: name its library by path.
@@ -34,3 +35,8 @@ $(call fuzzer,fuzz_clip,clipboard/tests/fuzz_clip.c clipboard/policy.c clipboard
 	protocol/src/utf8.c protocol/src/qube_name.c)
 build/fuzz/fuzz_clip: clipboard/policy.h clipboard/reply.h protocol/src/validate_internal.h
 $(call test_script,clipboard/tests/clip-e2e.sh,clipboard)
+# Asks the guest's CLIPBOARD owner for TIMESTAMP, MULTIPLE, property None (clip-direct.sh).
+$(O)/tests/clip-xprobe: $(call obj_of,clipboard/tests/clip-xprobe.c)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call obj_of,clipboard/tests/clip-xprobe.c) $(call pc_libs,xcb)
+TEST_PROGRAMS += $(O)/tests/clip-xprobe

@@ -1,6 +1,7 @@
 /* Serving a pasted text to the guest's applications (see xsel.h): we own
- * CLIPBOARD and PRIMARY and answer TARGETS, UTF8_STRING, TEXT and STRING,
- * in one property when small, by INCR chunks when large. */
+ * CLIPBOARD and PRIMARY and answer TARGETS, TIMESTAMP, UTF8_STRING, TEXT and
+ * STRING, in one property when small, by INCR chunks when large; MULTIPLE
+ * (a list of these) is in multiple.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@ void xsel_wipe_text(struct xsel *x)
     }
     x->text = NULL;
     x->text_len = 0;
-    x->own_clipboard = x->own_primary = false;
+    x->own_clipboard = x->own_primary = x->own_pending = false;
 }
 
 void xsel_serve_drop(struct xsel_serve *s)
@@ -70,16 +71,21 @@ static struct xsel_serve *free_serve(struct xsel *x)
     return NULL;
 }
 
-/* Returns the property the answer was written to, or XCB_NONE to refuse. */
-static xcb_atom_t answer(struct xsel *x, const xcb_selection_request_event_t *ev,
-                         xcb_atom_t property, uint64_t now_ms)
+xcb_atom_t xsel_serve_convert(struct xsel *x, xcb_window_t requestor, xcb_atom_t target,
+                              xcb_atom_t property, uint64_t now_ms)
 {
-    xcb_atom_t target = ev->target;
     if (target == x->atoms[A_TARGETS]) {
-        xcb_atom_t targets[] = {x->atoms[A_TARGETS], x->atoms[A_UTF8_STRING], x->atoms[A_TEXT],
-                                XCB_ATOM_STRING};
-        xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, ev->requestor, property, XCB_ATOM_ATOM,
-                            32, sizeof targets / sizeof targets[0], targets);
+        xcb_atom_t targets[] = {x->atoms[A_TARGETS],     x->atoms[A_TIMESTAMP],
+                                x->atoms[A_MULTIPLE],    x->atoms[A_UTF8_STRING],
+                                x->atoms[A_TEXT],        XCB_ATOM_STRING};
+        xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, requestor, property, XCB_ATOM_ATOM, 32,
+                            sizeof targets / sizeof targets[0], targets);
+        return property;
+    }
+    if (target == x->atoms[A_TIMESTAMP]) {
+        uint32_t t = x->own_time;
+        xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, requestor, property, XCB_ATOM_INTEGER,
+                            32, 1, &t);
         return property;
     }
     const uint8_t *data = x->text;
@@ -96,7 +102,7 @@ static xcb_atom_t answer(struct xsel *x, const xcb_selection_request_event_t *ev
         return XCB_NONE;
     }
     if (len <= XSEL_INCR_THRESHOLD) {
-        xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, ev->requestor, property, type, 8,
+        xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, requestor, property, type, 8,
                             (uint32_t)len, data);
         if (converted) {
             explicit_bzero(converted, len);
@@ -108,7 +114,7 @@ static xcb_atom_t answer(struct xsel *x, const xcb_selection_request_event_t *ev
     struct xsel_serve *s = free_serve(x);
     uint8_t *copy = converted ? converted : malloc(len);
     if (!s || !copy) {
-        fen_log(WARN, "too many INCR transfers at once; refusing window 0x%x", ev->requestor);
+        fen_log(WARN, "too many INCR transfers at once; refusing window 0x%x", requestor);
         if (copy) {
             explicit_bzero(copy, len);
             free(copy);
@@ -118,17 +124,17 @@ static xcb_atom_t answer(struct xsel *x, const xcb_selection_request_event_t *ev
     if (!converted)
         memcpy(copy, data, len);
     *s = (struct xsel_serve){.active = true,
-                             .requestor = ev->requestor,
+                             .requestor = requestor,
                              .property = property,
                              .type = type,
                              .data = copy,
                              .len = len,
                              .deadline_ms = now_ms + XSEL_SERVE_TIMEOUT_MS};
-    fen_log(INFO, "serving %zu bytes by INCR to window 0x%x", len, ev->requestor);
+    fen_log(INFO, "serving %zu bytes by INCR to window 0x%x", len, requestor);
     uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
-    xcb_change_window_attributes(x->c, ev->requestor, XCB_CW_EVENT_MASK, &mask);
+    xcb_change_window_attributes(x->c, requestor, XCB_CW_EVENT_MASK, &mask);
     uint32_t size = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-    xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, ev->requestor, property, x->atoms[A_INCR],
+    xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, requestor, property, x->atoms[A_INCR],
                         32, 1, &size);
     return property;
 }
@@ -141,8 +147,12 @@ void xsel_serve_on_request(struct xsel *x, const xcb_selection_request_event_t *
     /* Obsolete clients pass property None: use the target's name (ICCCM). */
     xcb_atom_t property = ev->property != XCB_NONE ? ev->property : ev->target;
     xcb_atom_t result = XCB_NONE;
-    if (ours && x->text && ev->owner == x->win)
-        result = answer(x, ev, property, now_ms);
+    if (ours && x->text && ev->owner == x->win) {
+        if (ev->target == x->atoms[A_MULTIPLE])
+            result = xsel_serve_multiple(x, ev, now_ms);
+        else
+            result = xsel_serve_convert(x, ev->requestor, ev->target, property, now_ms);
+    }
     notify_requestor(x, ev, result);
     xcb_flush(x->c);
 }
@@ -179,7 +189,9 @@ void xsel_serve_on_property(struct xsel *x, const xcb_property_notify_event_t *e
 
 void xsel_serve_on_clear(struct xsel *x, const xcb_selection_clear_event_t *ev)
 {
-    if (ev->owner != x->win)
+    /* A clear of the previous ownership while a new paste waits for its
+     * timestamp must not wipe the new text. */
+    if (ev->owner != x->win || x->own_pending)
         return;
     if (ev->selection == x->atoms[A_CLIPBOARD])
         x->own_clipboard = false;
@@ -189,4 +201,33 @@ void xsel_serve_on_clear(struct xsel *x, const xcb_selection_clear_event_t *ev)
         fen_log(INFO, "another application took the selections; pasted text wiped");
         xsel_wipe_text(x);
     }
+}
+
+static bool owner_is(struct xsel *x, xcb_atom_t selection)
+{
+    xcb_get_selection_owner_reply_t *r =
+        xcb_get_selection_owner_reply(x->c, xcb_get_selection_owner(x->c, selection), NULL);
+    bool ours = r && r->owner == x->win;
+    free(r);
+    return ours;
+}
+
+void xsel_serve_on_stamp(struct xsel *x, const xcb_property_notify_event_t *ev)
+{
+    if (!x->own_pending || ev->state != XCB_PROPERTY_NEW_VALUE)
+        return;
+    x->own_pending = false;
+    x->own_time = ev->time;
+    xcb_set_selection_owner(x->c, x->win, x->atoms[A_CLIPBOARD], x->own_time);
+    xcb_set_selection_owner(x->c, x->win, XCB_ATOM_PRIMARY, x->own_time);
+    x->own_clipboard = owner_is(x, x->atoms[A_CLIPBOARD]);
+    x->own_primary = owner_is(x, XCB_ATOM_PRIMARY);
+    if (!x->own_clipboard) {
+        fen_log(ERROR, "could not take the CLIPBOARD selection; paste of %zu bytes dropped",
+                x->text_len);
+        xsel_wipe_text(x);
+        return;
+    }
+    fen_log(INFO, "pasted %zu bytes: now owner of CLIPBOARD%s (time %u)", x->text_len,
+            x->own_primary ? " and PRIMARY" : "", (unsigned)x->own_time);
 }

@@ -9,7 +9,8 @@
 static const char *const atom_names[A_COUNT] = {
     [A_CLIPBOARD] = "CLIPBOARD", [A_UTF8_STRING] = "UTF8_STRING", [A_TEXT] = "TEXT",
     [A_TARGETS] = "TARGETS",     [A_INCR] = "INCR",               [A_TIMESTAMP] = "TIMESTAMP",
-    [A_PROP] = "FENESTRA_CLIPBOARD",
+    [A_MULTIPLE] = "MULTIPLE",   [A_ATOM_PAIR] = "ATOM_PAIR",     [A_PROP] = "FENESTRA_CLIPBOARD",
+    [A_OWN_STAMP] = "FENESTRA_OWN_TIME",
 };
 
 static int intern_atoms(struct xsel *x)
@@ -97,7 +98,9 @@ int xsel_dispatch(struct xsel *x, uint64_t now_ms)
             break;
         case XCB_PROPERTY_NOTIFY: {
             xcb_property_notify_event_t *pe = (xcb_property_notify_event_t *)ev;
-            if (pe->window == x->win)
+            if (pe->window == x->win && pe->atom == x->atoms[A_OWN_STAMP])
+                xsel_serve_on_stamp(x, pe);
+            else if (pe->window == x->win)
                 xsel_fetch_on_property(x, pe);
             else
                 xsel_serve_on_property(x, pe, now_ms);
@@ -154,7 +157,7 @@ void xsel_fetch(struct xsel *x, size_t cap, uint64_t now_ms)
 {
     xsel_fetch_reset(x);
     /* Our own paste: answer from memory, no round trip through X. */
-    if (x->own_clipboard && x->text) {
+    if ((x->own_clipboard || x->own_pending) && x->text) {
         size_t n = x->text_len < cap ? x->text_len : cap;
         x->fetch_done(x->ctx, XSEL_FETCH_OK, x->text, n, x->text_len);
         return;
@@ -174,15 +177,6 @@ void xsel_fetch(struct xsel *x, size_t cap, uint64_t now_ms)
     xcb_flush(x->c);
 }
 
-static bool owner_is(struct xsel *x, xcb_atom_t selection)
-{
-    xcb_get_selection_owner_reply_t *r =
-        xcb_get_selection_owner_reply(x->c, xcb_get_selection_owner(x->c, selection), NULL);
-    bool ours = r && r->owner == x->win;
-    free(r);
-    return ours;
-}
-
 int xsel_own(struct xsel *x, const uint8_t *text, size_t length)
 {
     uint8_t *copy = malloc(length ? length : 1);
@@ -194,17 +188,13 @@ int xsel_own(struct xsel *x, const uint8_t *text, size_t length)
     xsel_wipe_text(x);
     x->text = copy;
     x->text_len = length;
-    x->own_time = XCB_CURRENT_TIME;
-    xcb_set_selection_owner(x->c, x->win, x->atoms[A_CLIPBOARD], x->own_time);
-    xcb_set_selection_owner(x->c, x->win, XCB_ATOM_PRIMARY, x->own_time);
-    x->own_clipboard = owner_is(x, x->atoms[A_CLIPBOARD]);
-    x->own_primary = owner_is(x, XCB_ATOM_PRIMARY);
-    if (!x->own_clipboard) {
-        fen_log(ERROR, "could not take the CLIPBOARD selection");
-        xsel_wipe_text(x);
-        return -1;
-    }
-    fen_log(INFO, "pasted %zu bytes: now owner of CLIPBOARD%s", length,
-            x->own_primary ? " and PRIMARY" : "");
+    /* ICCCM: own with a real server time, not CurrentTime (it is served as
+     * TIMESTAMP).  A zero-length append to a property of our window makes the
+     * server send a PropertyNotify carrying its time; xsel_serve_on_stamp
+     * takes the selections when it arrives. */
+    x->own_pending = true;
+    xcb_change_property(x->c, XCB_PROP_MODE_APPEND, x->win, x->atoms[A_OWN_STAMP],
+                        XCB_ATOM_INTEGER, 32, 0, NULL);
+    xcb_flush(x->c);
     return 0;
 }

@@ -15,7 +15,8 @@
 #define XSEL_INCR_READ_MAX (16u * 1024u * 1024u) /* one INCR chunk, bytes */
 
 enum xsel_atom {
-    A_CLIPBOARD, A_UTF8_STRING, A_TEXT, A_TARGETS, A_INCR, A_TIMESTAMP, A_PROP, A_COUNT
+    A_CLIPBOARD, A_UTF8_STRING, A_TEXT, A_TARGETS, A_INCR, A_TIMESTAMP, A_MULTIPLE, A_ATOM_PAIR,
+    A_PROP, A_OWN_STAMP, A_COUNT
 };
 
 enum fetch_state { FETCH_IDLE, FETCH_CONVERT, FETCH_INCR };
@@ -50,7 +51,8 @@ struct xsel {
     uint8_t *text;
     size_t text_len;
     bool own_clipboard, own_primary;
-    xcb_timestamp_t own_time;
+    bool own_pending;          /* waiting for a server timestamp to take ownership with */
+    xcb_timestamp_t own_time;  /* server time we took ownership at (served as TIMESTAMP) */
     struct xsel_serve serves[XSEL_MAX_SERVES];
 };
 
@@ -66,6 +68,15 @@ void xsel_serve_on_request(struct xsel *x, const xcb_selection_request_event_t *
 void xsel_serve_on_property(struct xsel *x, const xcb_property_notify_event_t *ev,
                             uint64_t now_ms);
 void xsel_serve_on_clear(struct xsel *x, const xcb_selection_clear_event_t *ev);
+void xsel_serve_on_stamp(struct xsel *x, const xcb_property_notify_event_t *ev);
+/* Convert the owned text to target into requestor's property: the property
+ * written, or XCB_NONE when refused.  MULTIPLE is not handled here. */
+xcb_atom_t xsel_serve_convert(struct xsel *x, xcb_window_t requestor, xcb_atom_t target,
+                              xcb_atom_t property, uint64_t now_ms);
+
+/* multiple.c: answer a MULTIPLE request (the property written, or XCB_NONE). */
+xcb_atom_t xsel_serve_multiple(struct xsel *x, const xcb_selection_request_event_t *ev,
+                               uint64_t now_ms);
 void xsel_serve_drop(struct xsel_serve *s);
 void xsel_wipe_text(struct xsel *x);
 

@@ -64,6 +64,27 @@ check "copy from A is accepted" show_has "source=A bytes=$(stat -c %s "$T/t1")"
 check "paste into B is accepted" paste B
 check "B's CLIPBOARD is exactly A's text" wait_until 10 clip_is "$DB" clipboard "$T/t1"
 check "B's PRIMARY is exactly A's text" clip_is "$DB" primary "$T/t1"
+# --- ICCCM targets of the agent's ownership (TIMESTAMP, MULTIPLE, property None)
+XPROBE=$FENESTRA_BUILD/tests/clip-xprobe
+check "TARGETS lists TIMESTAMP and MULTIPLE" bash -c \
+    "DISPLAY=$DB xclip -o -selection clipboard -t TARGETS | grep -qx TIMESTAMP &&
+     DISPLAY=$DB xclip -o -selection clipboard -t TARGETS | grep -qx MULTIPLE"
+check "TIMESTAMP is one 32-bit INTEGER: the server time of the paste" \
+    bash -c "DISPLAY=$DB '$XPROBE' timestamp >'$T/ts' && grep -q \"time \$(cat '$T/ts'))\" '$T/agentB.log'"
+check "xclip -o -t TIMESTAMP prints that time" bash -c \
+    "DISPLAY=$DB xclip -o -selection clipboard -t TIMESTAMP | cmp -s - '$T/ts'"
+printf 'Hello from A ? \xfcn\xefc\xf6d\xe9\n\ttabbed line  \n' >"$T/t1.latin1"
+check "MULTIPLE converts UTF8_STRING and STRING and gives None for image/png" \
+    env DISPLAY="$DB" "$XPROBE" multiple "$T/t1" "$T/t1.latin1"
+check "a requestor passing property None gets the target's name as property" \
+    env DISPLAY="$DB" "$XPROBE" none-property
+for kind in odd format8 too-many missing; do
+    check "a malformed MULTIPLE list ($kind) is refused" env DISPLAY="$DB" "$XPROBE" multiple-bad $kind
+done
+check "MULTIPLE nested in MULTIPLE is refused for that pair only" \
+    env DISPLAY="$DB" "$XPROBE" multiple-bad nested
+check "the agent logs why a MULTIPLE list was refused" log_has agentB "MULTIPLE from window .* refused: too many pairs"
+check "B's clipboard is still served after the malformed requests" clip_is "$DB" clipboard "$T/t1"
 check "the clipboard is wiped after the paste" show_has "ok empty"
 if ctl paste B @now >/dev/null; then not_ok "a second paste gives nothing"; else ok "a second paste gives nothing"; fi
 check "B's clipboard is untouched by the refused paste" clip_is "$DB" clipboard "$T/t1"
