@@ -237,7 +237,8 @@ int clipd_paste(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *msg
         audit_paste(d, source, qube, true, "denied", bytes, summary, msg);
         return -1;
     }
-    if (clipd_qube_paste(q, d->store.data, (uint32_t)bytes, msg, msg_size) < 0) {
+    if (clipd_qube_paste(q, source, d->store.data, (uint32_t)bytes, d->cfg->paste_hold_ms, msg,
+                         msg_size) < 0) {
         audit_paste(d, source, qube, true, "not-connected", bytes, summary, msg);
         return -1;
     }
@@ -258,6 +259,32 @@ void clipd_clear(struct clipd *d)
     clipd_store_wipe(&d->store);
     clipd_report_event(d->report, false, "Clipboard cleared", "the global clipboard is empty",
                        "clear");
+}
+
+void clipd_check_pastes(struct clipd *d)
+{
+    for (size_t i = 0; i < d->nqubes; i++) {
+        char source[CLIP_QUBE_NAME_MAX + 1], summary[96], body[160];
+        uint32_t bytes;
+        const char *target = clipd_qube_name(d->qubes[i]);
+        switch (clipd_qube_take_paste_outcome(d->qubes[i], source, sizeof source, &bytes)) {
+        case CLIPD_PASTE_NONE:
+            break;
+        case CLIPD_PASTE_REDELIVERED:
+            snprintf(summary, sizeof summary, "Pasted into %s", target);
+            snprintf(body, sizeof body, "the paste of %u bytes from %s reached %s after its "
+                                        "clipboard agent reconnected", bytes, source, target);
+            audit_paste(d, source, target, false, "redelivered", bytes, summary, body);
+            break;
+        case CLIPD_PASTE_LOST:
+            snprintf(summary, sizeof summary, "Paste into %s lost", target);
+            snprintf(body, sizeof body, "the clipboard agent of %s went away during the paste "
+                                        "of %u bytes from %s and did not come back in %u ms",
+                     target, bytes, source, d->cfg->paste_hold_ms);
+            audit_paste(d, source, target, true, "lost", bytes, summary, body);
+            break;
+        }
+    }
 }
 
 void clipd_check_copy(struct clipd *d)

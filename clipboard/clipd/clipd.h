@@ -31,6 +31,7 @@ struct clipd_config {
     struct clipd_limit limits[CLIPD_MAX_LIMITS];
     size_t nlimits;
     uint32_t timeout_ms; /* how long a qube has to answer a copy request */
+    uint32_t paste_hold_ms; /* how long an interrupted paste waits for its agent */
     const char *config_path; /* --config; NULL: the default path, if it exists */
     bool have_file;
     struct fen_config file;
@@ -77,6 +78,9 @@ void clipd_clear(struct clipd *d);
 /* After the qubes were serviced: report a copy whose qube's channel closed
  * before it answered. */
 void clipd_check_copy(struct clipd *d);
+/* After the qubes were serviced: audit and tell about interrupted pastes
+ * that were sent again on reconnection or dropped. */
+void clipd_check_pastes(struct clipd *d);
 void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
                     const struct clip_reply *reply, const char *why);
 

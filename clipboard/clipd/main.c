@@ -31,7 +31,8 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: clipd [--socket PATH] [--config FILE] [--policy FILE] [--audit FILE]\n"
-            "             [--limit QUBE=BYTES]... [--default-limit BYTES] [--timeout-ms MS]\n\n"
+            "             [--limit QUBE=BYTES]... [--default-limit BYTES] [--timeout-ms MS]\n"
+            "             [--paste-hold-ms MS]\n\n"
             "dom0's global clipboard: Ctrl-Shift-C in a qube's window (guid) copies that\n"
             "qube's clipboard here, Ctrl-Shift-V in another qube's window pastes it there\n"
             "once, then the clipboard is wiped.\n\n"
@@ -46,6 +47,8 @@ static void usage(FILE *out)
             "                        at most 16M); wins over the config file\n"
             "  --default-limit BYTES for qubes neither --limit nor the file sets (default 64K)\n"
             "  --timeout-ms MS       how long a qube has to answer a copy (default 5000)\n"
+            "  --paste-hold-ms MS    how long a paste cut off by its agent's disconnection\n"
+            "                        waits for the agent to reconnect (default 5000)\n"
             "  --state FILE          attached qubes, kept across restarts (names and channel\n"
             "                        specs only); default $XDG_RUNTIME_DIR/fenestra/clipd-qubes\n");
 }
@@ -88,11 +91,13 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
         {"default-limit", required_argument, NULL, 'd'},
         {"timeout-ms", required_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'},
         {"state", required_argument, NULL, 'S'},     {"config", required_argument, NULL, 'c'},
+        {"paste-hold-ms", required_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     int c;
     cfg->default_limit = FEN_DEFAULT_CLIPBOARD_BYTES;
     cfg->timeout_ms = 5000;
+    cfg->paste_hold_ms = 5000;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 's':
@@ -138,6 +143,14 @@ static int parse_args(int argc, char **argv, struct clipd_config *cfg)
             if (*end || v < 1 || v > 600000)
                 return fprintf(stderr, "clipd: bad --timeout-ms %s\n", optarg), -1;
             cfg->timeout_ms = (uint32_t)v;
+            break;
+        }
+        case 'H': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 600000)
+                return fprintf(stderr, "clipd: bad --paste-hold-ms %s\n", optarg), -1;
+            cfg->paste_hold_ms = (uint32_t)v;
             break;
         }
         case 'h':
@@ -236,6 +249,7 @@ static void run(struct clipd *d, int listen_fd)
         for (size_t i = 0; i < n; i++)
             clipd_qube_service(d->qubes[i], pfds[1 + i].revents, now, clipd_on_reply, d);
         clipd_check_copy(d);
+        clipd_check_pastes(d);
         if (pfds[0].revents)
             serve_control(d, listen_fd);
     }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
@@ -21,6 +22,18 @@
 
 enum qube_state { Q_DISCONNECTED, Q_HANDSHAKE, Q_READY };
 
+/* The last paste, kept until the channel took all of it: if the channel
+ * closes first, it is held for the agent to reconnect, within hold_ms. */
+struct held_paste {
+    char *text;            /* NULL: nothing kept */
+    uint32_t length;
+    char source[CLIP_QUBE_NAME_MAX + 1];
+    uint32_t hold_ms;
+    bool held;             /* the channel closed before it was written */
+    uint64_t deadline_ms;  /* set at the first interruption, never extended */
+    bool resent;           /* sent again on a new connection */
+};
+
 struct clipd_qube {
     char name[CLIP_QUBE_NAME_MAX + 1];
     char spec[256];
@@ -35,7 +48,47 @@ struct clipd_qube {
     bool more;        /* the last turn stopped at its bound: messages may be buffered */
     struct clip_pending pending;
     uint64_t hotkey_ms;
+    struct held_paste paste;
+    enum clipd_paste_outcome outcome; /* for clipd_qube_take_paste_outcome */
+    char outcome_source[CLIP_QUBE_NAME_MAX + 1];
+    uint32_t outcome_bytes;
 };
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void paste_forget(struct clipd_qube *q)
+{
+    if (q->paste.text) {
+        explicit_bzero(q->paste.text, q->paste.length);
+        free(q->paste.text);
+    }
+    memset(&q->paste, 0, sizeof q->paste);
+}
+
+static void paste_outcome(struct clipd_qube *q, enum clipd_paste_outcome o)
+{
+    q->outcome = o;
+    q->outcome_bytes = q->paste.length;
+    snprintf(q->outcome_source, sizeof q->outcome_source, "%s", q->paste.source);
+}
+
+/* The channel took every queued byte: the kept paste has gone out. */
+static void paste_check_sent(struct clipd_qube *q)
+{
+    if (!q->paste.text || q->paste.held || fen_writer_pending(q->writer))
+        return;
+    if (q->paste.resent) {
+        fen_log(INFO, "qube %s: held paste of %u bytes delivered after the reconnection",
+                q->name, q->paste.length);
+        paste_outcome(q, CLIPD_PASTE_REDELIVERED);
+    }
+    paste_forget(q);
+}
 
 struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_t limit)
 {
@@ -61,6 +114,16 @@ struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_
 
 static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
 {
+    if (q->paste.text && !q->paste.held) {
+        /* Part of the paste never reached the agent (it reads whole
+         * messages only): keep it for the next connection, bounded. */
+        q->paste.held = true;
+        if (!q->paste.deadline_ms)
+            q->paste.deadline_ms = mono_ms() + q->paste.hold_ms;
+        fen_log(WARN, "qube %s: clipboard channel closed before the paste of %u bytes was sent; "
+                      "holding it until the agent reconnects (at most %u ms)",
+                q->name, q->paste.length, q->paste.hold_ms);
+    }
     fen_chan_close(q->chan);
     q->chan = NULL;
     q->state = Q_DISCONNECTED;
@@ -80,6 +143,7 @@ void clipd_qube_destroy(struct clipd_qube *q)
 {
     if (!q)
         return;
+    paste_forget(q);
     fen_chan_close(q->chan);
     fen_reader_destroy(q->reader);
     fen_writer_destroy(q->writer);
@@ -133,6 +197,8 @@ uint64_t clipd_qube_next_deadline(const struct clipd_qube *q)
         t = q->retry_ms;
     if (q->pending.active && q->pending.deadline_ms + 1 < t)
         t = q->pending.deadline_ms + 1;
+    if (q->paste.held && q->paste.deadline_ms + 1 < t)
+        t = q->paste.deadline_ms + 1;
     return t;
 }
 
@@ -156,6 +222,35 @@ static void protocol_error(struct clipd_qube *q, uint64_t now_ms, const char *wh
     fen_log(WARN, "qube %s: clipboard protocol error: %s; closing its clipboard channel",
             q->name, why);
     disconnect(q, now_ms + RETRY_AFTER_ERROR_MS);
+}
+
+static int send_paste(struct clipd_qube *q, const char *text, uint32_t length)
+{
+    size_t body_len = sizeof(struct fen_msg_clip_data) + length;
+    uint8_t *body = malloc(body_len);
+    if (!body) {
+        errno = ENOMEM;
+        return -1;
+    }
+    struct fen_msg_clip_data d = {.request_id = 0, .length = length};
+    memcpy(body, &d, sizeof d);
+    memcpy(body + sizeof d, text, length);
+    int rc = fen_writer_send(q->writer, q->chan, FEN_MSG_CLIP_PASTE, 0, body, (uint32_t)body_len,
+                             -1);
+    explicit_bzero(body, body_len);
+    free(body);
+    return rc;
+}
+
+static void resend_held_paste(struct clipd_qube *q, uint64_t now_ms)
+{
+    q->paste.held = false;
+    q->paste.resent = true;
+    fen_log(INFO, "qube %s: sending the held paste of %u bytes again", q->name, q->paste.length);
+    if (send_paste(q, q->paste.text, q->paste.length) < 0)
+        protocol_error(q, now_ms, "cannot queue the held paste");
+    else
+        paste_check_sent(q);
 }
 
 static void handle_hello(struct clipd_qube *q, const uint8_t *msg, size_t len, uint64_t now_ms)
@@ -186,6 +281,8 @@ static void handle_hello(struct clipd_qube *q, const uint8_t *msg, size_t len, u
     q->state = Q_READY;
     fen_log(INFO, "qube %s: clipboard channel ready (version %u.%u)", q->name, FEN_PROTO_MAJOR,
             minor);
+    if (q->paste.held)
+        resend_held_paste(q, now_ms);
 }
 
 static void handle_message(struct clipd_qube *q, const uint8_t *msg, size_t len, uint64_t now_ms,
@@ -257,6 +354,15 @@ void clipd_qube_service(struct clipd_qube *q, short revents, uint64_t now_ms, cl
             }
         }
     }
+    if (q->chan)
+        paste_check_sent(q);
+    if (q->paste.held && now_ms > q->paste.deadline_ms) {
+        fen_log(WARN, "qube %s: held paste of %u bytes dropped: the agent did not reconnect "
+                      "within %u ms",
+                q->name, q->paste.length, q->paste.hold_ms);
+        paste_outcome(q, CLIPD_PASTE_LOST);
+        paste_forget(q);
+    }
     if (q->pending.active && now_ms > q->pending.deadline_ms) {
         q->pending.active = false;
         q->pending.expired_id = q->pending.request_id;
@@ -298,31 +404,42 @@ void clipd_qube_cancel_request(struct clipd_qube *q)
     q->pending.expired_id = q->pending.request_id;
 }
 
-int clipd_qube_paste(struct clipd_qube *q, const char *text, uint32_t length, char *why,
-                     size_t why_size)
+int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text, uint32_t length,
+                     uint32_t hold_ms, char *why, size_t why_size)
 {
     if (q->state != Q_READY) {
         snprintf(why, why_size, "the clipboard agent of qube %s is not connected", q->name);
         return -1;
     }
-    size_t body_len = sizeof(struct fen_msg_clip_data) + length;
-    uint8_t *body = malloc(body_len);
-    if (!body) {
-        snprintf(why, why_size, "out of memory");
-        return -1;
-    }
-    struct fen_msg_clip_data d = {.request_id = 0, .length = length};
-    memcpy(body, &d, sizeof d);
-    memcpy(body + sizeof d, text, length);
-    int rc = fen_writer_send(q->writer, q->chan, FEN_MSG_CLIP_PASTE, 0, body, (uint32_t)body_len,
-                             -1);
-    explicit_bzero(body, body_len);
-    free(body);
-    if (rc < 0) {
+    char *keep = malloc(length ? length : 1);
+    if (!keep || send_paste(q, text, length) < 0) {
+        if (!keep || errno == ENOMEM) {
+            snprintf(why, why_size, "out of memory");
+            free(keep);
+            return -1;
+        }
+        free(keep);
         snprintf(why, why_size, "the clipboard channel of qube %s is stalled", q->name);
         fen_log(WARN, "qube %s: %s; closing it", q->name, why);
         disconnect(q, 0);
         return -1;
     }
+    /* This paste supersedes any older one still kept (the agent would own
+     * the newer text anyway). */
+    paste_forget(q);
+    memcpy(keep, text, length);
+    q->paste = (struct held_paste){.text = keep, .length = length, .hold_ms = hold_ms};
+    snprintf(q->paste.source, sizeof q->paste.source, "%s", source);
+    paste_check_sent(q);
     return 0;
+}
+
+enum clipd_paste_outcome clipd_qube_take_paste_outcome(struct clipd_qube *q, char *source,
+                                                       size_t source_size, uint32_t *bytes)
+{
+    enum clipd_paste_outcome o = q->outcome;
+    snprintf(source, source_size, "%s", q->outcome_source);
+    *bytes = q->outcome_bytes;
+    q->outcome = CLIPD_PASTE_NONE;
+    return o;
 }

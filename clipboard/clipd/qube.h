@@ -55,8 +55,23 @@ int clipd_qube_request(struct clipd_qube *q, uint32_t request_id, uint64_t hotke
 /* Forget the outstanding request (a newer copy elsewhere superseded it). */
 void clipd_qube_cancel_request(struct clipd_qube *q);
 
-/* Send the text as CLIP_PASTE.  0, or -1 with a reason. */
-int clipd_qube_paste(struct clipd_qube *q, const char *text, uint32_t length, char *why,
-                     size_t why_size) __attribute__((warn_unused_result));
+/* Send the text as CLIP_PASTE.  0, or -1 with a reason.  A copy is kept
+ * until the channel has taken the whole message; if the channel closes
+ * first, the paste is held and sent again when the agent reconnects within
+ * hold_ms (one paste per qube: a newer one replaces it), else dropped.
+ * Either outcome is reported by clipd_qube_take_paste_outcome. */
+int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text, uint32_t length,
+                     uint32_t hold_ms, char *why, size_t why_size)
+    __attribute__((warn_unused_result));
+
+enum clipd_paste_outcome {
+    CLIPD_PASTE_NONE = 0,
+    CLIPD_PASTE_REDELIVERED, /* a held paste went out on a new connection */
+    CLIPD_PASTE_LOST,        /* a held paste's time ran out: dropped (wiped) */
+};
+/* The latest outcome since the last call (then reset to NONE), with the
+ * paste's source qube and size. */
+enum clipd_paste_outcome clipd_qube_take_paste_outcome(struct clipd_qube *q, char *source,
+                                                       size_t source_size, uint32_t *bytes);
 
 #endif

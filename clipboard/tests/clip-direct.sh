@@ -26,7 +26,7 @@ paste() { ctl paste "$1" @now >/dev/null; }
 
 start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
-mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K" "$T/S"
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K" "$T/S" "$T/L"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
 # A stand-in notify-send records what the user would be shown; clipd only
 # notifies when a session bus is announced, so give it a (fake) address.
@@ -35,7 +35,7 @@ printf '#!/bin/sh\nprintf "%%s|" "$@" >>"%s"\necho >>"%s"\n' "$T/notes" "$T/note
 chmod +x "$T/fakebin/notify-send"
 DBUS_SESSION_BUS_ADDRESS=unix:path=$T/no-bus PATH=$T/fakebin:$PATH \
     spawn clipd "$BIN/clipd" --socket "$S" --audit "$AUDIT" --policy "$T/policy" \
-    --limit A=2M --timeout-ms 2500
+    --limit A=2M --timeout-ms 2500 --paste-hold-ms 3000
 spawn agentA "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
 spawn agentB "$BIN/clip-agent" --qube B --listen "local:$T/B" --display "$DB"
 spawn hostileH "$HOSTILE" --listen "local:$T/H" --unrequested "EVIL-UNREQUESTED" \
@@ -44,10 +44,11 @@ spawn hostileG "$HOSTILE" --listen "local:$T/G" --garbage
 spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
 spawn hostileK "$HOSTILE" --listen "local:$T/K" --hang-up --text "K-answer"
 spawn hostileS "$HOSTILE" --listen "local:$T/S" --stall
+spawn hostileL "$HOSTILE" --listen "local:$T/L" --stall
 check "clipd listens" wait_until 10 test -S "$S"
-for q in A B H G F K S; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+for q in A B H G F K S L; do ctl attach "$q" "local:$T/$q" >/dev/null; done
 check "clipd reaches every agent" wait_until 10 bash -c \
-    "for q in A B H K S; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
+    "for q in A B H K S L; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
 
 check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
 check "a malformed stream closes only that qube's channel" \
@@ -119,6 +120,37 @@ set_clip "$DA" "$T/flow"
 copy A
 paste B
 check "A -> B still works while S is stalled" wait_until 10 clip_is "$DB" clipboard "$T/flow"
+
+# --- a target's agent goes away in the middle of a paste ------------------------
+# S never read its 1 MiB pastes, so most of the last one is still queued in
+# clipd.  S dies; a real agent comes up at S's channel: the paste reaches it.
+start_xvfb DS 640x480x24 || not_ok "guest X server for S starts"
+stop hostileS
+check "clipd holds a paste its target's channel closed on" wait_until 10 log_has clipd \
+    "qube S: clipboard channel closed before the paste of 1048576 bytes was sent; holding it"
+spawn agentS "$BIN/clip-agent" --qube S --listen "local:$T/S" --display "$DS"
+check "the held paste reaches the reconnected agent intact" wait_until 10 clip_is "$DS" clipboard "$T/big"
+check "the redelivery is audited" wait_until 10 grep -q "paste source=A target=S bytes=1048576 result=redelivered" "$AUDIT"
+# L never reads either, and never comes back: the held paste is dropped in time.
+set_clip "$DA" "$T/big"
+copy A
+paste L
+stop hostileL
+check "a paste whose agent does not come back is dropped after the hold time" wait_until 10 \
+    grep -q "paste source=A target=L bytes=1048576 result=lost" "$AUDIT"
+check "the dropped paste is logged" log_has clipd "qube L: held paste of 1048576 bytes dropped"
+check "the user is told the paste was lost" grep -q "Paste into L lost|" "$T/notes"
+printf 'to-gone-agent' >"$T/gone"
+set_clip "$DA" "$T/gone"
+copy A
+if ctl paste L @now | grep -q "not connected"; then
+    ok "a paste into a qube whose agent is not connected is refused at once"
+else
+    not_ok "a paste into a qube whose agent is not connected is refused at once"
+fi
+check "the refused paste leaves the text on the global clipboard" show_has "source=A bytes=13 "
+check "the refusal is audited" grep -q "paste source=A target=L bytes=13 result=not-connected" "$AUDIT"
+ctl clear >/dev/null
 
 # --- refusals leave the clipboard unchanged -----------------------------------
 printf 'keep-me' >"$T/keep"
