@@ -3,8 +3,7 @@
 
 #define ATOM_ATOM 4u /* the predefined X atom ATOM */
 
-int clip_atom_pairs_check(const struct clip_prop_reply *r, uint32_t atom_pair,
-                          const char **reason)
+int clip_atom_pairs_check(const struct clip_prop_reply *r, uint32_t atom_pair, const char **reason)
 {
     const char *why = NULL;
     if (r->type == 0)

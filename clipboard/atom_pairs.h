@@ -26,7 +26,7 @@ struct clip_prop_reply {
 /* Number of pairs (1..CLIP_MULTIPLE_MAX_PAIRS), or -1 with *reason set.
  * atom_pair: the display's ATOM_PAIR atom; type ATOM is accepted as well
  * (older toolkits wrote it). */
-int clip_atom_pairs_check(const struct clip_prop_reply *r, uint32_t atom_pair,
-                          const char **reason) __attribute__((warn_unused_result));
+int clip_atom_pairs_check(const struct clip_prop_reply *r, uint32_t atom_pair, const char **reason)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -59,10 +59,9 @@ xcb_atom_t xsel_serve_multiple(struct xsel *x, const xcb_selection_request_event
     for (int i = 0; i < n; i++) {
         xcb_atom_t target = pairs[2 * i], property = pairs[2 * i + 1];
         /* No nesting, no property None, and never the list's own property. */
-        bool usable = target != x->atoms[A_MULTIPLE] && property != XCB_NONE &&
-                      property != ev->property;
-        if (!usable ||
-            xsel_serve_convert(x, ev->requestor, target, property, now_ms) == XCB_NONE) {
+        bool usable =
+            target != x->atoms[A_MULTIPLE] && property != XCB_NONE && property != ev->property;
+        if (!usable || xsel_serve_convert(x, ev->requestor, target, property, now_ms) == XCB_NONE) {
             pairs[2 * i] = XCB_NONE;
             failed++;
         }

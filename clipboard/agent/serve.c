@@ -75,9 +75,9 @@ xcb_atom_t xsel_serve_convert(struct xsel *x, xcb_window_t requestor, xcb_atom_t
                               xcb_atom_t property, uint64_t now_ms)
 {
     if (target == x->atoms[A_TARGETS]) {
-        xcb_atom_t targets[] = {x->atoms[A_TARGETS],     x->atoms[A_TIMESTAMP],
-                                x->atoms[A_MULTIPLE],    x->atoms[A_UTF8_STRING],
-                                x->atoms[A_TEXT],        XCB_ATOM_STRING};
+        xcb_atom_t targets[] = {x->atoms[A_TARGETS],  x->atoms[A_TIMESTAMP],
+                                x->atoms[A_MULTIPLE], x->atoms[A_UTF8_STRING],
+                                x->atoms[A_TEXT],     XCB_ATOM_STRING};
         xcb_change_property(x->c, XCB_PROP_MODE_REPLACE, requestor, property, XCB_ATOM_ATOM, 32,
                             sizeof targets / sizeof targets[0], targets);
         return property;
@@ -146,8 +146,14 @@ void xsel_serve_on_request(struct xsel *x, const xcb_selection_request_event_t *
                 (ev->selection == XCB_ATOM_PRIMARY && x->own_primary);
     /* Obsolete clients pass property None: use the target's name (ICCCM). */
     xcb_atom_t property = ev->property != XCB_NONE ? ev->property : ev->target;
+    /* ICCCM 2.2: a request timed before we took the selection asks for an
+     * older owner's data: refuse it (X times wrap; compare the difference). */
+    bool in_time = ev->time == XCB_CURRENT_TIME || (int32_t)(ev->time - x->own_time) >= 0;
+    if (ours && !in_time)
+        fen_log(DEBUG, "request from window 0x%x timed before our ownership: refused",
+                ev->requestor);
     xcb_atom_t result = XCB_NONE;
-    if (ours && x->text && ev->owner == x->win) {
+    if (ours && in_time && x->text && ev->owner == x->win) {
         if (ev->target == x->atoms[A_MULTIPLE])
             result = xsel_serve_multiple(x, ev, now_ms);
         else

@@ -77,6 +77,8 @@ check "xclip -o -t TIMESTAMP prints that time" bash -c \
 printf 'Hello from A ? \xfcn\xefc\xf6d\xe9\n\ttabbed line  \n' >"$T/t1.latin1"
 check "MULTIPLE converts UTF8_STRING and STRING and gives None for image/png" \
     env DISPLAY="$DB" "$XPROBE" multiple "$T/t1" "$T/t1.latin1"
+check "a request timed before the paste's ownership is refused (ICCCM), one at it is answered" \
+    env DISPLAY="$DB" "$XPROBE" old-time
 check "a requestor passing property None gets the target's name as property" \
     env DISPLAY="$DB" "$XPROBE" none-property
 for kind in odd format8 too-many missing; do

@@ -3,6 +3,9 @@
  * answered as expected, 1 otherwise (the reason on stderr).
  *   clip-xprobe timestamp               TIMESTAMP: one 32-bit INTEGER, not 0;
  *                                       prints it
+ *   clip-xprobe old-time                UTF8_STRING asked with a request time
+ *                                       before the ownership is refused, and
+ *                                       answered with the ownership's own time
  *   clip-xprobe none-property           TARGETS asked with property None: the
  *                                       answer is in the property named TARGETS
  *   clip-xprobe multiple UTF8 LATIN1    MULTIPLE with (UTF8_STRING, P1),
@@ -38,11 +41,11 @@ static xcb_atom_t atom(const char *name)
     return a;
 }
 
-/* Convert CLIPBOARD to target into property; the notify's property, or
- * (xcb_atom_t)-1 when no answer came within 5 s. */
-static xcb_atom_t convert(xcb_atom_t target, xcb_atom_t property)
+/* Convert CLIPBOARD to target into property at time t; the notify's
+ * property, or (xcb_atom_t)-1 when no answer came within 5 s. */
+static xcb_atom_t convert_at(xcb_atom_t target, xcb_atom_t property, xcb_timestamp_t t)
 {
-    xcb_convert_selection(c, win, atom("CLIPBOARD"), target, property, XCB_CURRENT_TIME);
+    xcb_convert_selection(c, win, atom("CLIPBOARD"), target, property, t);
     xcb_flush(c);
     for (int waited = 0; waited < 5000; waited += 100) {
         xcb_generic_event_t *ev;
@@ -63,6 +66,11 @@ static xcb_atom_t convert(xcb_atom_t target, xcb_atom_t property)
         poll(&pfd, 1, 100);
     }
     return (xcb_atom_t)-1;
+}
+
+static xcb_atom_t convert(xcb_atom_t target, xcb_atom_t property)
+{
+    return convert_at(target, property, XCB_CURRENT_TIME);
 }
 
 static xcb_get_property_reply_t *get(xcb_atom_t property)
@@ -102,6 +110,24 @@ static int probe_timestamp(void)
     return 0;
 }
 
+static int probe_old_time(void)
+{
+    xcb_atom_t ts = atom("FEN_PROBE_TS"), p = atom("FEN_PROBE_OLD"), utf8 = atom("UTF8_STRING");
+    if (convert(atom("TIMESTAMP"), ts) != ts)
+        return fail("TIMESTAMP refused or unanswered");
+    xcb_get_property_reply_t *r = get(ts);
+    uint32_t own =
+        r && r->format == 32 && r->value_len == 1 ? *(uint32_t *)xcb_get_property_value(r) : 0;
+    free(r);
+    if (own < 2)
+        return fail("no usable ownership time");
+    if (convert_at(utf8, p, own - 1) != XCB_NONE)
+        return fail("a request timed before the ownership was answered");
+    if (convert_at(utf8, p, own) != p)
+        return fail("a request timed at the ownership was refused");
+    return 0;
+}
+
 static int probe_none_property(void)
 {
     xcb_atom_t targets = atom("TARGETS");
@@ -120,9 +146,9 @@ static int probe_none_property(void)
 
 static int probe_multiple(const char *utf8_file, const char *latin1_file)
 {
-    xcb_atom_t list = atom("FEN_PROBE_LIST"), p1 = atom("FEN_PROBE_P1"),
-               p2 = atom("FEN_PROBE_P2"), p3 = atom("FEN_PROBE_P3"), utf8 = atom("UTF8_STRING"),
-               png = atom("image/png"), pair = atom("ATOM_PAIR");
+    xcb_atom_t list = atom("FEN_PROBE_LIST"), p1 = atom("FEN_PROBE_P1"), p2 = atom("FEN_PROBE_P2"),
+               p3 = atom("FEN_PROBE_P3"), utf8 = atom("UTF8_STRING"), png = atom("image/png"),
+               pair = atom("ATOM_PAIR");
     xcb_atom_t pairs[6] = {utf8, p1, XCB_ATOM_STRING, p2, png, p3};
     xcb_change_property(c, XCB_PROP_MODE_REPLACE, win, list, pair, 32, 6, pairs);
     if (convert(atom("MULTIPLE"), list) != list)
@@ -146,8 +172,8 @@ static int probe_multiple(const char *utf8_file, const char *latin1_file)
 
 static int probe_multiple_bad(const char *kind)
 {
-    xcb_atom_t list = atom("FEN_PROBE_BAD"), pair = atom("ATOM_PAIR"),
-               utf8 = atom("UTF8_STRING"), p1 = atom("FEN_PROBE_P1");
+    xcb_atom_t list = atom("FEN_PROBE_BAD"), pair = atom("ATOM_PAIR"), utf8 = atom("UTF8_STRING"),
+               p1 = atom("FEN_PROBE_P1");
     xcb_atom_t many[2 * 40];
     for (int i = 0; i < 40; i++)
         many[2 * i] = utf8, many[2 * i + 1] = p1;
@@ -192,6 +218,8 @@ int main(int argc, char **argv)
     int rc = 2;
     if (argc == 2 && strcmp(argv[1], "timestamp") == 0)
         rc = probe_timestamp();
+    else if (argc == 2 && strcmp(argv[1], "old-time") == 0)
+        rc = probe_old_time();
     else if (argc == 2 && strcmp(argv[1], "none-property") == 0)
         rc = probe_none_property();
     else if (argc == 4 && strcmp(argv[1], "multiple") == 0)
@@ -199,7 +227,7 @@ int main(int argc, char **argv)
     else if (argc == 3 && strcmp(argv[1], "multiple-bad") == 0)
         rc = probe_multiple_bad(argv[2]);
     else
-        fprintf(stderr, "usage: clip-xprobe timestamp|none-property|multiple UTF8 LATIN1|"
+        fprintf(stderr, "usage: clip-xprobe timestamp|old-time|none-property|multiple UTF8 LATIN1|"
                         "multiple-bad odd|format8|too-many|missing|nested\n");
     xcb_disconnect(c);
     return rc;

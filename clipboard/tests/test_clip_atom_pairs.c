@@ -23,9 +23,9 @@ static void well_formed_lists_are_counted(void **state)
     assert_int_equal(check(ATOM_PAIR, 32, 2, 0, 8, &why), 1);
     assert_null(why);
     assert_int_equal(check(ATOM_PAIR, 32, 6, 0, 24, &why), 3);
-    assert_int_equal(check(ATOM_PAIR, 32, 2 * CLIP_MULTIPLE_MAX_PAIRS, 0,
-                           8 * CLIP_MULTIPLE_MAX_PAIRS, &why),
-                     (int)CLIP_MULTIPLE_MAX_PAIRS);
+    assert_int_equal(
+        check(ATOM_PAIR, 32, 2 * CLIP_MULTIPLE_MAX_PAIRS, 0, 8 * CLIP_MULTIPLE_MAX_PAIRS, &why),
+        (int)CLIP_MULTIPLE_MAX_PAIRS);
     assert_int_equal(check(4 /* ATOM */, 32, 4, 0, 16, &why), 2);
 }
 
@@ -51,9 +51,9 @@ static void long_lists_are_refused(void **state)
     (void)state;
     const char *why = NULL;
     /* More left on the server than was read, or more items than allowed. */
-    assert_int_equal(check(ATOM_PAIR, 32, 2 * CLIP_MULTIPLE_MAX_PAIRS, 8,
-                           8 * CLIP_MULTIPLE_MAX_PAIRS, &why),
-                     -1);
+    assert_int_equal(
+        check(ATOM_PAIR, 32, 2 * CLIP_MULTIPLE_MAX_PAIRS, 8, 8 * CLIP_MULTIPLE_MAX_PAIRS, &why),
+        -1);
     assert_string_equal(why, "too many pairs");
     assert_int_equal(check(ATOM_PAIR, 32, 2 * CLIP_MULTIPLE_MAX_PAIRS + 2, 0,
                            8 * CLIP_MULTIPLE_MAX_PAIRS + 8, &why),
