@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "fenestra/channel.h"
@@ -65,6 +66,7 @@ static void paste_forget(struct clipd_qube *q)
 {
     if (q->paste.text) {
         explicit_bzero(q->paste.text, q->paste.length);
+        munlock(q->paste.text, q->paste.length ? q->paste.length : 1);
         free(q->paste.text);
     }
     memset(&q->paste, 0, sizeof q->paste);
@@ -427,6 +429,7 @@ int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text,
     /* This paste supersedes any older one still kept (the agent would own
      * the newer text anyway). */
     paste_forget(q);
+    (void)mlock(keep, length ? length : 1); /* best effort, like the store: keep it off swap */
     memcpy(keep, text, length);
     q->paste = (struct held_paste){.text = keep, .length = length, .hold_ms = hold_ms};
     snprintf(q->paste.source, sizeof q->paste.source, "%s", source);
