@@ -3,8 +3,10 @@
  * fetch: read the CLIPBOARD selection's text (UTF8_STRING, else STRING
  *        converted from Latin-1), following INCR transfers, keeping at most
  *        `cap` bytes (the agent never sends more than dom0's limit + 1).
- * own:   after a paste, own CLIPBOARD and PRIMARY and serve TARGETS,
- *        UTF8_STRING, TEXT and STRING, with INCR for large texts.
+ * own:   after a paste, own CLIPBOARD and PRIMARY (at a server time, taken
+ *        from the PropertyNotify a zero-length append provokes) and serve
+ *        TARGETS, TIMESTAMP, MULTIPLE, UTF8_STRING, TEXT and STRING, with INCR
+ *        for large texts.
  * Everything runs from the agent's poll loop: xsel_dispatch handles the X
  * events, xsel_tick the timeouts.  Nothing blocks on another X client. */
 #ifndef CLIP_AGENT_XSEL_H
@@ -42,7 +44,9 @@ uint64_t xsel_next_deadline(const struct xsel *x);
  * through fetch_done, possibly before this returns. */
 void xsel_fetch(struct xsel *x, size_t cap, uint64_t now_ms);
 
-/* Own CLIPBOARD and PRIMARY with a copy of text.  0 or -1 (logged). */
+/* Own CLIPBOARD and PRIMARY with a copy of text, once the server's time for
+ * it arrives (xsel_dispatch; a failure then is logged).  -1 (logged) when out
+ * of memory. */
 int xsel_own(struct xsel *x, const uint8_t *text, size_t length) __attribute__((warn_unused_result));
 
 #endif
