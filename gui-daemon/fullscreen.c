@@ -228,9 +228,12 @@ bool guid_fullscreen_handle_event(struct guid_fullscreen *fs, const xcb_generic_
         return false;
     fs->swallow = k->detail;
     fen_log(INFO, "fullscreen exit hotkey");
+    /* Every qube's fullscreen ends, not only ours: say so before leaving
+     * (which lets go of the grab and says that too), so the others see
+     * the exit first and do not take the grab over just to drop it. */
+    announce(fs, fs->exit_atom);
     if (fs->on_exit != NULL)
         fs->on_exit(fs->exit_ctx);
-    announce(fs, fs->exit_atom); /* every qube's fullscreen ends, not only ours */
     return true;
 }
 
