@@ -410,6 +410,15 @@ void pix_flush_damage(struct agent *a)
     }
     if (!a->ready)
         return;
+    /* dom0 is not reading right now (the queue to it is not empty, e.g.
+     * guid holds reads while its paints wait): keep merging the damage per
+     * window and send it, copied or not, once the queue drained, instead of
+     * growing the queue by one DAMAGE per loop iteration.  Flush first:
+     * what this iteration queued usually goes at once.  Still pending, the
+     * main loop polls for POLLOUT and comes back here when dom0 reads. */
+    conn_flush(a);
+    if (!a->ready || conn_wants_write(a))
+        return;
 
     struct pending_damage *pend = NULL;
     uint32_t npend = 0;
