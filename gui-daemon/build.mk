@@ -1,7 +1,7 @@
 # gui-daemon/: guid, the dom0 side of one qube's windows (xcb), its unit
 # tests, the guest-side X test clients (tests/clients/) and the gui
 # integration tests (tests/integration/gui-*.sh).
-GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/hotkeys.c gui-daemon/keyhold.c
+GUID_CORE_SRCS := gui-daemon/wstate.c gui-daemon/wmstate.c gui-daemon/hotkeys.c gui-daemon/keyhold.c
 # Policy (issue 7): config file, monitors (RandR), fullscreen banner + exit
 # hotkey, run-time policy on the control socket.  policy/build.mk is
 # included after this file, so the library is named by its path here.
@@ -19,6 +19,7 @@ $(call test_program,test_guid_monitor,gui-daemon/tests/test_monitor.c gui-daemon
 $(call test_program,test_guid_hotkeys,gui-daemon/tests/test_hotkeys.c gui-daemon/hotkeys.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 $(call test_program,test_guid_keyhold,gui-daemon/tests/test_keyhold.c gui-daemon/keyhold.c,,-lcmocka,,gui)
 $(call test_program,test_guid_wstate,gui-daemon/tests/test_wstate.c gui-daemon/wstate.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
+$(call test_program,test_guid_wmstate,gui-daemon/tests/test_wmstate.c gui-daemon/wmstate.c gui-daemon/wstate.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,gui)
 
 # Test clients (run inside a guest X server / against dom0's).
 FEN_CLIENT_XCB := xcb xcb-keysyms
@@ -31,5 +32,6 @@ $(call test_script,tests/integration/gui-e2e-window.sh,gui)
 $(call test_script,tests/integration/gui-e2e-input.sh,gui)
 $(call test_script,tests/integration/gui-e2e-qubes.sh,gui)
 $(call test_script,tests/integration/gui-e2e-wm.sh,gui)
+$(call test_script,tests/integration/gui-e2e-wmstate.sh,gui)
 $(call test_script,tests/integration/gui-guid-stall.sh,gui)
 $(call test_script,tests/integration/gui-demo.sh,gui)

@@ -339,6 +339,31 @@ int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
     return send_configure(ws, w);
 }
 
+int guid_wstate_dom0_wm_state(struct guid_wstate *ws, struct guid_win *w, uint32_t flags,
+                              uint32_t known)
+{
+    known &= FEN_WMFLAG_MINIMIZED | FEN_WMFLAG_MAXIMIZED;
+    /* guid shows a fullscreen grant as a maximized dom0 window itself. */
+    if (w->wm_flags & FEN_WMFLAG_FULLSCREEN)
+        known &= ~(uint32_t)FEN_WMFLAG_MAXIMIZED;
+    flags &= known;
+    /* Only a transition between two observations is the user's act: a
+     * first observation, or a property rewritten with the same state (guid
+     * rewrites _NET_WM_STATE itself), is not. */
+    uint32_t changed = known & w->dom0_known & (flags ^ w->dom0_flags);
+    w->dom0_flags = (w->dom0_flags & ~known) | flags;
+    w->dom0_known |= known;
+    /* The guest already has the state (it asked for it): nothing to echo. */
+    changed &= flags ^ w->wm_flags;
+    if (changed == 0)
+        return 0;
+    struct fen_msg_wm_flags g = {changed & flags, changed & ~flags};
+    w->wm_flags ^= changed;
+    fen_log(DEBUG, "qube %s: dom0 WM state of window %u: set 0x%x unset 0x%x", ws->qube, w->id,
+            g.set, g.unset);
+    return send_msg(ws, FEN_MSG_WM_FLAGS, w->id, &g, sizeof(g));
+}
+
 /* ---- guest message handlers ------------------------------------------- */
 
 static enum fen_err need_win(struct guid_wstate *ws, const struct fen_msg *msg,
@@ -374,6 +399,7 @@ static enum fen_err handle_create(struct guid_wstate *ws, const struct fen_msg *
     w->override_redirect = c->override_redirect != 0;
     w->parent = c->parent;
     w->cursor = FEN_CURSOR_DEFAULT;
+    w->dom0_known = FEN_WMFLAG_MAXIMIZED; /* a new dom0 window is not maximized */
     if (ws->x.win_create(ws->x.ctx, w) != 0) {
         free(w);
         return fail(err, FEN_E_STATE, "CREATE: cannot create the dom0 window for %u", msg->window);

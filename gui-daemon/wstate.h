@@ -40,6 +40,9 @@ struct guid_win {
     struct fen_msg_size_hints hints;
     uint32_t wm_flags;      /* flags dom0 granted (FEN_WMFLAG_*) */
     struct fen_rect saved_rect; /* rect before a fullscreen request */
+    /* What the dom0 WM last showed (guid_wstate_dom0_wm_state): MINIMIZED /
+     * MAXIMIZED bits, and which of them were observed at all. */
+    uint32_t dom0_flags, dom0_known;
     /* Fullscreen granted by policy (allow_fullscreen): the window covers its
      * monitor with no frame, above everything; dom0 shows a banner. */
     bool fs_exclusive;
@@ -183,6 +186,13 @@ struct guid_win *guid_wstate_find_xid(struct guid_wstate *ws, uint32_t xid);
  * failed). */
 int guid_wstate_dom0_configure(struct guid_wstate *ws, struct guid_win *w,
                                const struct fen_rect *outer);
+/* The dom0 WM shows w with `flags` (FEN_WMFLAG_MINIMIZED / _MAXIMIZED; the
+ * bits in `known` are meaningful), e.g. the user iconified or maximized it:
+ * when that is a change from the previous observation and not what the
+ * guest already has, tell the guest (WM_FLAGS set / unset).  0 or -1
+ * (send failed). */
+int guid_wstate_dom0_wm_state(struct guid_wstate *ws, struct guid_win *w, uint32_t flags,
+                              uint32_t known);
 /* The dom0 monitors changed: apply every window's geometry again (the X
  * side clamps it to the monitor it is on now). */
 void guid_wstate_relayout(struct guid_wstate *ws);

@@ -8,6 +8,7 @@
 #include "fenestra/log.h"
 #include "fullscreen.h"
 #include "keyhold.h"
+#include "wmstate.h"
 
 /* X11 modifiers + Button1..5; the XKB group bits (13-14) are not part of
  * the wire format (the guest has its own keyboard group). */
@@ -274,6 +275,47 @@ static void handle_client_message(struct guid_xinput *xi, xcb_client_message_eve
     send(xi, FEN_MSG_CLOSE, w->id, NULL, 0);
 }
 
+/* The dom0 WM changed WM_STATE or _NET_WM_STATE of one of our windows (the
+ * user minimized, maximized or restored it): read both and tell wstate. */
+static void handle_property(struct guid_xinput *xi, xcb_property_notify_event_t *ev)
+{
+    struct guid_xside *xs = xi->xs;
+    if (ev->atom != xs->atom.wm_state && ev->atom != xs->atom.net_wm_state)
+        return;
+    struct guid_win *w = win_of(xi, ev->window);
+    if (w == NULL)
+        return;
+    xcb_get_property_cookie_t cs = xcb_get_property(xs->conn, 0, ev->window, xs->atom.wm_state,
+                                                    XCB_GET_PROPERTY_TYPE_ANY, 0, 2);
+    xcb_get_property_cookie_t cn = xcb_get_property(xs->conn, 0, ev->window, xs->atom.net_wm_state,
+                                                    XCB_ATOM_ATOM, 0, 32);
+    struct guid_dom0_wm_state st = {0};
+    xcb_get_property_reply_t *r = xcb_get_property_reply(xs->conn, cs, NULL);
+    /* ICCCM says type WM_STATE; xprop (the tests' stand-in WM) writes
+     * CARDINAL.  Either way only the first 32-bit value is read. */
+    if (r != NULL && (r->type == xs->atom.wm_state || r->type == XCB_ATOM_CARDINAL) &&
+        r->format == 32 &&
+        xcb_get_property_value_length(r) >= 4) {
+        st.has_wm_state = true;
+        st.wm_state = ((const uint32_t *)xcb_get_property_value(r))[0];
+    }
+    free(r);
+    r = xcb_get_property_reply(xs->conn, cn, NULL);
+    if (r != NULL && r->type == XCB_ATOM_ATOM && r->format == 32) {
+        struct guid_netstate_atoms a = {xs->atom.net_wm_state_hidden,
+                                        xs->atom.net_wm_state_max_vert,
+                                        xs->atom.net_wm_state_max_horz};
+        int len = xcb_get_property_value_length(r);
+        size_t n = len > 0 ? (size_t)len / 4 : 0;
+        guid_dom0_net_state_scan(&st, &a, xcb_get_property_value(r), n);
+    }
+    free(r);
+    uint32_t known;
+    uint32_t flags = guid_dom0_wm_flags(&st, &known);
+    fen_log(DEBUG, "dom0 window 0x%x: WM state flags 0x%x (known 0x%x)", ev->window, flags, known);
+    (void)guid_wstate_dom0_wm_state(xi->ws, w, flags, known);
+}
+
 static void handle_reparent(struct guid_xinput *xi, xcb_reparent_notify_event_t *ev)
 {
     struct guid_win *w = win_of(xi, ev->window);
@@ -330,6 +372,9 @@ void guid_xinput_handle(struct guid_xinput *xi, xcb_generic_event_t *ev)
         break;
     case XCB_CLIENT_MESSAGE:
         handle_client_message(xi, (xcb_client_message_event_t *)ev);
+        break;
+    case XCB_PROPERTY_NOTIFY:
+        handle_property(xi, (xcb_property_notify_event_t *)ev);
         break;
     case XCB_REPARENT_NOTIFY:
         handle_reparent(xi, (xcb_reparent_notify_event_t *)ev);

@@ -97,6 +97,8 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     xs->atom.net_wm_state = guid_x_intern(c, "_NET_WM_STATE");
     xs->atom.net_wm_state_max_vert = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
     xs->atom.net_wm_state_max_horz = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
+    xs->atom.net_wm_state_hidden = guid_x_intern(c, "_NET_WM_STATE_HIDDEN");
+    xs->atom.wm_state = guid_x_intern(c, "WM_STATE");
 
     xs->frame_gc = xcb_generate_id(c);
     uint32_t fg[] = {cfg->label_rgb, 0};
@@ -349,7 +351,7 @@ static int win_create(void *ctx, struct guid_win *w)
             XCB_EVENT_MASK_BUTTON_PRESS | XCB_EVENT_MASK_BUTTON_RELEASE |
             XCB_EVENT_MASK_POINTER_MOTION | XCB_EVENT_MASK_ENTER_WINDOW |
             XCB_EVENT_MASK_LEAVE_WINDOW | XCB_EVENT_MASK_FOCUS_CHANGE |
-            XCB_EVENT_MASK_STRUCTURE_NOTIFY,
+            XCB_EVENT_MASK_STRUCTURE_NOTIFY | XCB_EVENT_MASK_PROPERTY_CHANGE,
     };
     xcb_void_cookie_t ck = xcb_create_window_checked(
         c, XCB_COPY_FROM_PARENT, xw->id, xs->screen->root, (int16_t)w->outer.x,
@@ -470,7 +472,13 @@ static void win_wm_flags(void *ctx, struct guid_win *w)
 {
     struct guid_xside *xs = XS(ctx);
     set_wm_hints(xs, w);
-    if (w->wm_flags & FEN_WMFLAG_FULLSCREEN) {
+    /* _NET_WM_STATE is only rewritten when fullscreen changes: otherwise
+     * it holds what the dom0 WM set (the user's minimize / maximize). */
+    bool fs = (w->wm_flags & FEN_WMFLAG_FULLSCREEN) != 0;
+    if (fs == XW(w)->fs_state)
+        return;
+    XW(w)->fs_state = fs;
+    if (fs) {
         xcb_atom_t st[] = {xs->atom.net_wm_state_max_vert, xs->atom.net_wm_state_max_horz};
         xcb_change_property(xs->conn, XCB_PROP_MODE_REPLACE, w->xid, xs->atom.net_wm_state,
                             XCB_ATOM_ATOM, 32, 2, st);

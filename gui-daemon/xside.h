@@ -40,6 +40,7 @@ struct guid_xwin {
     xcb_window_t id;
     bool override_redirect; /* what the X window has now */
     bool reparented;        /* a dom0 WM reparented it */
+    bool fs_state;          /* guid wrote the fullscreen _NET_WM_STATE */
     uint32_t config_seq;    /* sequence of our last ConfigureWindow */
     uint32_t width, height; /* actual size, from ConfigureNotify */
     struct guid_xseg *pool_seg; /* pixels from a guest pool segment, or */
@@ -66,7 +67,7 @@ struct guid_xside {
     struct {
         xcb_atom_t wm_protocols, wm_delete_window, net_wm_name, utf8_string, fenestra_qube,
             fenestra_label, fenestra_label_name, net_wm_state, net_wm_state_max_vert,
-            net_wm_state_max_horz;
+            net_wm_state_max_horz, net_wm_state_hidden, wm_state;
     } atom;
     struct guid_xseg *segs[GUID_XSEG_MAX];
     /* Queried at start, for each new window and fullscreen request, after

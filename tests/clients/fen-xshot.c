@@ -13,6 +13,8 @@
  *                                  (tests/clients/pattern.h) from its top-left
  *       --send-delete              send the window WM_DELETE_WINDOW, as a WM's
  *                                  close button does
+ *       --set-atoms PROP=A,B,...   set PROP to that ATOM list, as a WM sets
+ *                                  _NET_WM_STATE (xprop sets one atom only)
  * Exit 0 when every check passed, 1 when one failed (first mismatches on
  * stderr), 2 on usage or X errors.
  */
@@ -172,6 +174,7 @@ int main(int argc, char **argv)
         {"expect-frame", required_argument, NULL, 'F'},
         {"expect-pattern", required_argument, NULL, 'T'},
         {"send-delete", no_argument, NULL, 'D'},
+        {"set-atoms", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *display = NULL;
@@ -191,7 +194,8 @@ int main(int argc, char **argv)
         else if (o == 'h') {
             printf("usage: fen-xshot [--display D] --list | (--root | --window ID) [--png F]\n"
                    "  [--pixel X,Y] [--geometry] [--expect-rect X,Y,W,H=RRGGBB]\n"
-                   "  [--expect-frame N=RRGGBB] [--expect-pattern N] [--send-delete]\n");
+                   "  [--expect-frame N=RRGGBB] [--expect-pattern N] [--send-delete]\n"
+                   "  [--set-atoms PROP=ATOM,...]\n");
             return 0;
         } else if (o == '?')
             return 2;
@@ -278,6 +282,24 @@ int main(int argc, char **argv)
             xcb_send_event(conn, 0, win, XCB_EVENT_MASK_NO_EVENT, (const char *)&ev);
             /* A round trip: the server has processed the event before we
              * disconnect (a closing client's pending requests may be lost). */
+            free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
+            break;
+        }
+        case 'A': {
+            char *spec = strdup(optarg), *eq = spec ? strchr(spec, '=') : NULL;
+            xcb_atom_t set[32];
+            uint32_t count = 0;
+            if (eq == NULL) {
+                free(spec);
+                return 2;
+            }
+            *eq = '\0';
+            for (char *save = NULL, *a = strtok_r(eq + 1, ",", &save); a != NULL && count < 32;
+                 a = strtok_r(NULL, ",", &save))
+                set[count++] = atom(a);
+            xcb_change_property(conn, XCB_PROP_MODE_REPLACE, win, atom(spec), XCB_ATOM_ATOM, 32,
+                                count, set);
+            free(spec);
             free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
             break;
         }

@@ -1,0 +1,223 @@
+/* dom0 WM state -> WM_FLAGS to the guest: the property decoding
+ * (wmstate.c) and the transitions wstate.c sends, through a recording fake
+ * X side -- including that a state the guest asked for is never echoed. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../wmstate.h"
+#include "../wstate.h"
+
+#define MIN FEN_WMFLAG_MINIMIZED
+#define MAX FEN_WMFLAG_MAXIMIZED
+#define MAX_REC 32
+
+static struct {
+    uint32_t type[MAX_REC], window[MAX_REC];
+    struct fen_msg_wm_flags flags[MAX_REC];
+    int n, wm_flags_calls;
+    uint32_t next_xid;
+} F;
+
+static int f_create(void *ctx, struct guid_win *w)
+{
+    w->xid = ++F.next_xid;
+    w->outer = w->rect;
+    return 0;
+}
+static void f_nop(void *ctx, struct guid_win *w) {}
+static void f_wm_flags(void *ctx, struct guid_win *w) { F.wm_flags_calls++; }
+static void f_transient(void *ctx, struct guid_win *w, const struct guid_win *o) {}
+static int f_set_dump(void *ctx, struct guid_win *w, const struct guid_dump *d) { return 0; }
+static void f_paint(void *ctx, struct guid_win *w, const struct fen_rect *r) {}
+static void f_screen(void *ctx, uint32_t *w, uint32_t *h)
+{
+    *w = 1024;
+    *h = 768;
+}
+static int f_send(void *ctx, uint32_t type, uint32_t window, const void *body, uint32_t len)
+{
+    if (F.n < MAX_REC) {
+        F.type[F.n] = type;
+        F.window[F.n] = window;
+        if (type == FEN_MSG_WM_FLAGS && len == sizeof(struct fen_msg_wm_flags))
+            memcpy(&F.flags[F.n], body, len);
+        F.n++;
+    }
+    return 0;
+}
+
+static const struct guid_xops xops = {
+    .win_create = f_create, .win_destroy = f_nop, .win_map = f_nop, .win_unmap = f_nop,
+    .win_geometry = f_nop, .win_title = f_nop, .win_class = f_nop, .win_hints = f_nop,
+    .win_transient = f_transient, .win_wm_flags = f_wm_flags, .win_cursor = f_nop,
+    .win_set_dump = f_set_dump, .win_paint = f_paint, .screen_size = f_screen,
+};
+static const struct guid_sendops sendops = {.send = f_send};
+
+static int setup(void **state)
+{
+    memset(&F, 0, sizeof(F));
+    struct guid_wstate *ws = guid_wstate_create("work", 2, &xops, &sendops);
+    if (ws == NULL)
+        return -1;
+    struct fen_msg m = {.type = FEN_MSG_CREATE, .window = 5};
+    m.u.create = (struct fen_msg_create){{10, 10, 200, 100}, 0, 0};
+    struct fen_error err;
+    if (guid_wstate_handle(ws, &m, -1, &err) != FEN_OK)
+        return -1;
+    *state = ws;
+    return 0;
+}
+static int teardown(void **state)
+{
+    guid_wstate_destroy(*state);
+    return 0;
+}
+
+static void guest_asks(struct guid_wstate *ws, uint32_t set, uint32_t unset)
+{
+    struct fen_msg m = {.type = FEN_MSG_WM_FLAGS, .window = 5};
+    m.u.wm_flags = (struct fen_msg_wm_flags){set, unset};
+    struct fen_error err;
+    assert_int_equal(guid_wstate_handle(ws, &m, -1, &err), FEN_OK);
+}
+
+/* The dom0 WM shows: WM_STATE (-1: none) and _NET_WM_STATE flags. */
+static void dom0_shows(struct guid_wstate *ws, int wm_state, bool net, bool hidden, bool maxed)
+{
+    struct guid_dom0_wm_state s = {.has_wm_state = wm_state >= 0,
+                                   .wm_state = wm_state >= 0 ? (uint32_t)wm_state : 0,
+                                   .has_net_state = net, .hidden = hidden,
+                                   .max_vert = maxed, .max_horz = maxed};
+    uint32_t known;
+    uint32_t flags = guid_dom0_wm_flags(&s, &known);
+    assert_int_equal(guid_wstate_dom0_wm_state(ws, guid_wstate_find(ws, 5), flags, known), 0);
+}
+
+static void assert_sent(int i, uint32_t set, uint32_t unset)
+{
+    assert_true(i < F.n);
+    assert_int_equal(F.type[i], FEN_MSG_WM_FLAGS);
+    assert_int_equal(F.window[i], 5);
+    assert_int_equal(F.flags[i].set, set);
+    assert_int_equal(F.flags[i].unset, unset);
+}
+
+static void decoding_follows_icccm_and_ewmh(void **state)
+{
+    (void)state;
+    struct guid_netstate_atoms a = {.hidden = 101, .max_vert = 102, .max_horz = 103};
+    struct guid_dom0_wm_state s = {0};
+    uint32_t known, atoms[] = {0, 999, 102, 103, 101};
+    guid_dom0_net_state_scan(&s, &a, atoms, 5);
+    assert_true(s.has_net_state && s.hidden && s.max_vert && s.max_horz);
+    /* no WM_STATE: _NET_WM_STATE_HIDDEN tells minimized */
+    assert_int_equal(guid_dom0_wm_flags(&s, &known), MIN | MAX);
+    assert_int_equal(known, MIN | MAX);
+    /* WM_STATE Normal wins over HIDDEN (another desktop, shaded) */
+    s.has_wm_state = true;
+    s.wm_state = GUID_ICCCM_NORMAL;
+    assert_int_equal(guid_dom0_wm_flags(&s, &known), MAX);
+    assert_int_equal(known, MIN | MAX);
+    /* only one axis maximized is not maximized */
+    guid_dom0_net_state_scan(&s, &a, atoms + 2, 1);
+    assert_int_equal(guid_dom0_wm_flags(&s, &known), 0);
+    s.wm_state = GUID_ICCCM_ICONIC;
+    assert_int_equal(guid_dom0_wm_flags(&s, &known), MIN);
+    /* withdrawn or a made-up state tells nothing about minimized */
+    s.wm_state = GUID_ICCCM_WITHDRAWN;
+    assert_int_equal(guid_dom0_wm_flags(&s, &known), 0);
+    assert_int_equal(known, MAX);
+    s.wm_state = 0xffffffffu;
+    guid_dom0_wm_flags(&s, &known);
+    assert_int_equal(known, MAX);
+    /* nothing at all: not maximized, minimized unknown */
+    struct guid_dom0_wm_state none = {0};
+    assert_int_equal(guid_dom0_wm_flags(&none, &known), 0);
+    assert_int_equal(known, MAX);
+}
+
+static void user_minimize_and_restore_reach_the_guest(void **state)
+{
+    struct guid_wstate *ws = *state;
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false); /* mapped: first sight */
+    assert_int_equal(F.n, 0);
+    dom0_shows(ws, GUID_ICCCM_ICONIC, true, true, false);
+    assert_int_equal(F.n, 1);
+    assert_sent(0, MIN, 0);
+    assert_true(guid_wstate_find(ws, 5)->wm_flags & MIN);
+    dom0_shows(ws, GUID_ICCCM_ICONIC, true, true, false); /* rewritten, same state */
+    assert_int_equal(F.n, 1);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, false);
+    assert_int_equal(F.n, 2);
+    assert_sent(1, 0, MIN);
+    assert_false(guid_wstate_find(ws, 5)->wm_flags & MIN);
+    /* dom0 state changes never touch the dom0 window themselves */
+    assert_int_equal(F.wm_flags_calls, 0);
+}
+
+static void user_maximize_and_restore_reach_the_guest(void **state)
+{
+    struct guid_wstate *ws = *state;
+    dom0_shows(ws, -1, true, false, true);
+    assert_int_equal(F.n, 1);
+    assert_sent(0, MAX, 0);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, true); /* WM_STATE appears */
+    assert_int_equal(F.n, 1);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false); /* property deleted */
+    assert_int_equal(F.n, 2);
+    assert_sent(1, 0, MAX);
+}
+
+static void a_state_the_guest_asked_for_is_not_echoed(void **state)
+{
+    struct guid_wstate *ws = *state;
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false);
+    guest_asks(ws, MIN | MAX, 0);
+    int before = F.n;
+    /* the dom0 WM follows the guest's wish: nothing goes back */
+    dom0_shows(ws, GUID_ICCCM_ICONIC, true, true, true);
+    assert_int_equal(F.n, before);
+    /* the guest restores itself; dom0 catches up: still nothing */
+    guest_asks(ws, 0, MIN | MAX);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, false);
+    assert_int_equal(F.n, before);
+    /* a property guid rewrites with the old state before the WM acts is not
+     * the user's act either */
+    guest_asks(ws, MIN, 0);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, false);
+    assert_int_equal(F.n, before);
+}
+
+static void a_fullscreen_grant_is_not_taken_for_maximize(void **state)
+{
+    struct guid_wstate *ws = *state;
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false);
+    guest_asks(ws, FEN_WMFLAG_FULLSCREEN, 0);
+    int before = F.n;
+    /* guid itself marks the fullscreen window maximized, then unmarks it */
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, true);
+    assert_int_equal(F.n, before);
+    guest_asks(ws, 0, FEN_WMFLAG_FULLSCREEN);
+    before = F.n;
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false);
+    assert_int_equal(F.n, before);
+    assert_false(guid_wstate_find(ws, 5)->wm_flags & MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(decoding_follows_icccm_and_ewmh),
+        cmocka_unit_test_setup_teardown(user_minimize_and_restore_reach_the_guest, setup, teardown),
+        cmocka_unit_test_setup_teardown(user_maximize_and_restore_reach_the_guest, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_state_the_guest_asked_for_is_not_echoed, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_fullscreen_grant_is_not_taken_for_maximize, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
