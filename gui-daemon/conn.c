@@ -17,6 +17,15 @@
 /* A guest that stops reading input events is disconnected at this many
  * queued bytes (input messages are ~30 bytes: tens of thousands of events). */
 #define GUID_WRITE_CAP (1u << 20)
+/* Reading is bounded per paint.  Per service call at most GUID_READ_BATCH
+ * bytes, then the loop paints what they damaged (bounds the time dom0's
+ * events wait).  While the qube is throttled (its damage waits for paint
+ * budget or for the X server), at most GUID_READ_BATCH bytes more until the
+ * next paint: enough to merge what queued up in the channel while guid did
+ * not read -- else every stale DAMAGE behind it would cost one paint, long
+ * after the guest stopped drawing -- but a flooding guest gets no more of
+ * guid's CPU than one batch per paint. */
+#define GUID_READ_BATCH (4u << 10)
 
 struct guid_conn {
     char qube[64];
@@ -24,7 +33,9 @@ struct guid_conn {
     uint32_t screen_w, screen_h;
     enum guid_conn_state state;
     bool broken;
-    bool held; /* service stopped reading: the qube was throttled */
+    bool held; /* service stopped reading: throttled, or a batch read (see GUID_READ_BATCH) */
+    size_t held_read;    /* bytes read while throttled since the last paint */
+    uint64_t seen_paints; /* guid_wstate_paints when held_read was reset */
     uint32_t dump_kind;
     struct fen_chan *ch;
     struct fen_reader *rd;
@@ -94,6 +105,7 @@ void guid_conn_drop(struct guid_conn *c, const char *reason)
     c->state = GUID_CONN_DOWN;
     c->broken = false;
     c->held = false;
+    c->held_read = 0;
 }
 
 void guid_conn_destroy(struct guid_conn *c)
@@ -174,12 +186,19 @@ static bool throttled(const struct guid_conn *c)
     return c->state == GUID_CONN_UP && c->ws != NULL && guid_wstate_throttled(c->ws);
 }
 
-short guid_conn_events(const struct guid_conn *c)
+/* Throttled and the bytes allowed until the next paint are read. */
+static bool must_wait(const struct guid_conn *c)
 {
-    return (short)((throttled(c) ? 0 : POLLIN) | (fen_writer_pending(c->wr) > 0 ? POLLOUT : 0));
+    bool fresh = c->ws != NULL && guid_wstate_paints(c->ws) != c->seen_paints;
+    return throttled(c) && !fresh && c->held_read >= GUID_READ_BATCH;
 }
 
-bool guid_conn_resume_due(const struct guid_conn *c) { return c->held && !throttled(c); }
+short guid_conn_events(const struct guid_conn *c)
+{
+    return (short)((must_wait(c) ? 0 : POLLIN) | (fen_writer_pending(c->wr) > 0 ? POLLOUT : 0));
+}
+
+bool guid_conn_resume_due(const struct guid_conn *c) { return c->held && !must_wait(c); }
 
 bool guid_conn_check_broken(struct guid_conn *c)
 {
@@ -221,14 +240,20 @@ int guid_conn_service(struct guid_conn *c)
         return -1;
     }
     c->held = false;
+    size_t batch = 0;
     for (;;) {
         const uint8_t *buf;
         size_t len;
         struct fen_error err = {0};
-        if (throttled(c)) {
+        if (c->ws != NULL && guid_wstate_paints(c->ws) != c->seen_paints) {
+            c->seen_paints = guid_wstate_paints(c->ws);
+            c->held_read = 0;
+        }
+        if (must_wait(c) || batch >= GUID_READ_BATCH) {
             c->held = true;
             break;
         }
+        bool was_throttled = throttled(c);
         enum fen_read_status st = fen_reader_next(c->rd, c->ch, &buf, &len, &err);
         if (st == FEN_READ_AGAIN)
             break;
@@ -245,6 +270,9 @@ int guid_conn_service(struct guid_conn *c)
             guid_conn_drop(c, why);
             return -1;
         }
+        batch += len;
+        if (was_throttled)
+            c->held_read += len;
         buf = align_msg(c, buf, len);
         if (buf == NULL) {
             guid_conn_drop(c, "out of memory for a message");

@@ -14,7 +14,8 @@
  *   ctl_policy.c   "policy show" / "policy set KEY VALUE" on the control socket
  * Limits (max_windows, max_window_memory, the paint budget) live in wstate.c;
  * paint backpressure (puts in flight in the dom0 X server) in xside.c, with
- * wstate collecting damage meanwhile and conn.c not reading a held qube. */
+ * wstate collecting damage meanwhile and conn.c reading a held qube only a
+ * bounded amount per paint (GUID_READ_BATCH). */
 #ifndef GUID_GUID_H
 #define GUID_GUID_H
 

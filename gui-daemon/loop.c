@@ -67,6 +67,7 @@ int guid_loop_run(struct guid *g)
         if (guid_conn_resume_due(g->conn)) { /* no longer throttled: read on */
             if (guid_conn_service(g->conn) == 1)
                 attach_clipd(g);
+            guid_wstate_flush(g->ws, guid_monotonic_ms()); /* paint what it damaged */
             handled++;
         }
         if (handled > 0)

@@ -22,6 +22,7 @@ struct guid_wstate {
     int64_t budget;          /* pixels that may be painted now (may go negative) */
     uint64_t last_refill;    /* monotonic ms */
     bool dirty;              /* some window has pending damage or geometry */
+    uint64_t paints;         /* paint requests made so far */
     size_t count;
     struct guid_win *wins[FEN_MAX_WINDOWS_PER_QUBE];
 };
@@ -146,8 +147,11 @@ static int64_t paint_clipped(struct guid_wstate *ws, struct guid_win *w, struct 
     if (!fen_rect_clip(&r, w->dump.width, w->dump.height) || !fen_rect_clip(&r, cw, ch))
         return 0;
     ws->x.win_paint(ws->x.ctx, w, &r);
+    ws->paints++;
     return (int64_t)r.w * r.h;
 }
+
+uint64_t guid_wstate_paints(const struct guid_wstate *ws) { return ws->paints; }
 
 static void add_pending(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r);
 
@@ -161,16 +165,23 @@ static bool have_budget(const struct guid_wstate *ws)
     return ws->paint_rate == 0 || ws->budget > 0;
 }
 
-/* Paint r now as far as the budget (when `budgeted`) and the X side allow,
- * in bands of rows no larger than the X side's paint_band, top first; what
- * cannot be painted now is collected for guid_wstate_flush. */
+/* Paint r now if the budget (when `budgeted`) and the X side allow, in
+ * bands of rows no larger than the X side's paint_band, top first; what
+ * cannot be painted now is collected for guid_wstate_flush.  The budget is
+ * checked once per rectangle, not per band: a rectangle started is finished
+ * (the bucket goes into debt), so an over-budget qube's frames are delayed,
+ * not cut into bands painted milliseconds apart from changing pixels. */
 static void paint_or_collect(struct guid_wstate *ws, struct guid_win *w, struct fen_rect r,
                              bool budgeted)
 {
     if (!w->dump.valid || !fen_rect_clip(&r, w->dump.width, w->dump.height))
         return;
+    if (budgeted && !have_budget(ws)) {
+        add_pending(ws, w, r);
+        return;
+    }
     while (r.h > 0) {
-        if ((budgeted && !have_budget(ws)) || x_busy(ws)) {
+        if (x_busy(ws)) {
             add_pending(ws, w, r);
             return;
         }
@@ -704,12 +715,12 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
             ws->budget -= (int64_t)w->outer.w * w->outer.h; /* X clears and exposes it */
         return FEN_OK;
     case FEN_MSG_DAMAGE:
-        for (uint32_t i = 0; i < msg->u.damage.count; i++) {
-            if (w->npending == 0) /* else keep the order: behind what waits */
-                paint_or_collect(ws, w, msg->u.damage.rects[i], true);
-            else
-                add_pending(ws, w, msg->u.damage.rects[i]);
-        }
+        /* Collected, painted by guid_wstate_flush once the messages that can
+         * be read now are read: damage queued while guid could not paint
+         * (budget, a busy X server) is merged, not painted message by
+         * message from pixels that have long changed. */
+        for (uint32_t i = 0; i < msg->u.damage.count; i++)
+            add_pending(ws, w, msg->u.damage.rects[i]);
         return FEN_OK;
     case FEN_MSG_WINDOW_DUMP:
         return handle_dump(ws, w, msg, err);

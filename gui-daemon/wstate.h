@@ -135,7 +135,9 @@ void guid_wstate_set_mapper(struct guid_wstate *ws, struct fen_mapper *m, uint32
 
 /* Apply one parsed guest message.  `fd` is the fd that came with it (POOL;
  * ownership passes to this call in every case) or -1.  FEN_OK, or an error
- * with the reason in err: the caller logs it and drops the connection. */
+ * with the reason in err: the caller logs it and drops the connection.
+ * DAMAGE is collected: the caller calls guid_wstate_flush after the batch of
+ * messages it read, which paints it. */
 enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
                                 struct fen_error *err) __attribute__((warn_unused_result));
 
@@ -153,9 +155,9 @@ const struct guid_wpolicy *guid_wstate_policy(const struct guid_wstate *ws);
  * Returns how many windows left, or -1 when telling the guest failed. */
 int guid_wstate_leave_fullscreen(struct guid_wstate *ws);
 
-/* Paint budget (a token bucket of pixels): 0 (the default) paints each
- * DAMAGE at once.  N > 0: damage is painted at once while the qube has
- * budget (refilled at N pixels per second, bursts up to N/30); once a guest
+/* Paint budget (a token bucket of pixels): 0 (the default) paints all
+ * collected damage at each flush.  N > 0: damage is painted at the next flush
+ * while the qube has budget (refilled at N pixels per second, bursts up to N/30); once a guest
  * floods past it, its damage is collected (merged per window) and painted
  * when budget returns -- the dom0 X server does at most N pixels/s of work
  * for the qube, and a well-behaved qube never waits. */
@@ -168,8 +170,11 @@ void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms);
 int guid_wstate_flush_due(const struct guid_wstate *ws, uint64_t now_ms);
 
 /* Damage or geometry waits for paint budget or for the X side: reading
- * more from the guest now would only merge more damage (guid_conn stops). */
+ * more from the guest now would only merge more damage (guid_conn reads a
+ * bounded amount more, then stops until the next paint). */
 bool guid_wstate_throttled(const struct guid_wstate *ws);
+/* Paint requests made so far (guid_conn: "has it painted since"). */
+uint64_t guid_wstate_paints(const struct guid_wstate *ws);
 
 /* Bytes of guest memory currently mapped for this qube's windows. */
 uint64_t guid_wstate_memory(const struct guid_wstate *ws);

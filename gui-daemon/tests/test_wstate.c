@@ -245,6 +245,8 @@ static void dumps_map_refs_and_damage_is_clipped(void **state)
     d.u.damage.rects[0] = (struct fen_rect){60, 30, 100, 100};
     d.u.damage.rects[1] = (struct fen_rect){-500, 0, 10, 10};
     assert_int_equal(guid_wstate_handle(ws, &d, -1, &err), FEN_OK);
+    assert_int_equal(F.npaints, 1); /* collected until the loop flushes */
+    guid_wstate_flush(ws, 0);
     assert_int_equal(F.npaints, 2);
     assert_int_equal(F.paints[1].x, 60);
     assert_int_equal(F.paints[1].w, 4);

@@ -199,12 +199,23 @@ static void damage_past_the_budget_is_merged_and_painted_later(void **state)
     m.u.damage.rects[0] = (struct fen_rect){0, 0, 100, 100};
     for (int i = 0; i < 1000; i++)
         assert_int_equal(handle(ws, &m), FEN_OK);
-    /* two paints fit the burst; the rest is one pending rect */
-    assert_int_equal(F.painted, 20000);
+    /* collected and merged: one pending rect, nothing painted before the flush */
+    assert_int_equal(F.painted, 0);
     assert_int_equal(w->npending, 1);
+    assert_int_equal(guid_wstate_flush_due(ws, 1000), 0);
+    guid_wstate_flush(ws, 1000);
+    assert_int_equal(F.painted, 10000); /* budget left: 5000 */
+    assert_int_equal(handle(ws, &m), FEN_OK);
+    guid_wstate_flush(ws, 1000);
+    /* a rect started is finished: the bucket goes into debt (-5000) */
+    assert_int_equal(F.painted, 20000);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(handle(ws, &m), FEN_OK);
+    assert_true(guid_wstate_throttled(ws));
     assert_true(guid_wstate_flush_due(ws, 1000) > 0);
     guid_wstate_flush(ws, 1000); /* no time passed: nothing */
     assert_int_equal(F.painted, 20000);
+    assert_int_equal(w->npending, 1);
     guid_wstate_flush(ws, 1100); /* 100 ms: 45000 px of budget came back */
     assert_int_equal(F.painted, 30000);
     assert_int_equal(w->npending, 0);
@@ -240,6 +251,8 @@ static void backpressure_paints_in_bands_and_holds_reading(void **state)
     m.u.damage.count = 1;
     m.u.damage.rects[0] = (struct fen_rect){0, 0, 100, 100};
     assert_int_equal(handle(ws, &m), FEN_OK);
+    assert_int_equal(F.painted, 0); /* collected until the loop flushes */
+    guid_wstate_flush(ws, 0);
     /* the top band now, the rest waits for the X server */
     assert_int_equal(F.painted, 2000);
     assert_int_equal(w->npending, 1);
