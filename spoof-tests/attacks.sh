@@ -190,6 +190,33 @@ wait_work_count 1
 gsync
 expect_intact "20000 damage messages: guid keeps up, frame intact"
 
+# --- 19b. a flood of full-window damage far past the paint budget (60 dom0
+#         screens/s): guid merges what queued up and goes idle soon after the
+#         guest stops, instead of painting one stale frame per queued DAMAGE
+#         (minutes of a busy dom0 X server before guid 3fb637c).
+guid_idle() { # guid work used < 15 ms of CPU over 300 ms
+    local a b
+    a=$(awk '{ s += $1 } END { print s }' /proc/"$PID_guid_work"/task/*/schedstat)
+    sleep 0.3
+    b=$(awk '{ s += $1 } END { print s }' /proc/"$PID_guid_work"/task/*/schedstat)
+    [ $((b - a)) -lt 15000000 ]
+}
+new_guest
+g "pool 512" "create 91 0 0 780 580" "dump 91" "fill 91 $GREEN" "map 91" \
+    "repeat 10000 damage 91 0 0 780 580"
+wait_work_count 1
+# gsync: the guest's marker behind the flood comes back once guid has read
+# all of it (~1 s here; one stale paint per DAMAGE would take ~150 s).
+if ! gsync; then
+    not_ok "10000 full-window damages past the paint budget: merged, guid idle after" \
+        "guid had not read the flood after 20 s"
+elif ! wait_until 10 guid_idle; then
+    not_ok "10000 full-window damages past the paint budget: merged, guid idle after" \
+        "guid still busy 10 s after the guest stopped"
+else
+    expect_intact "10000 full-window damages past the paint budget: merged, guid idle after"
+fi
+
 # --- 20. a guest that never reads: disconnected at the write cap
 new_guest
 g "pool 64" "create 95 30 30 8 8" "dump 95" "map 95" "stall" "redump 95 200000"
