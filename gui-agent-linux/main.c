@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
+#include "fenestra/validate.h"
 #include "driver_mode.h"
 
 #define DEFAULT_POOL_MIB 512u
@@ -225,6 +226,10 @@ int main(int argc, char **argv)
     }
     if (!a.qube || !a.spec || optind != argc) {
         usage(stderr);
+        return 2;
+    }
+    if (!fen_qube_name_valid(a.qube)) {
+        fprintf(stderr, "gui-agent: bad qube name '%s'\n", a.qube);
         return 2;
     }
     fen_log_init("gui-agent", a.qube);

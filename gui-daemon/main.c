@@ -12,6 +12,7 @@
 #include "fenestra/channel.h"
 #include "fenestra/ctl.h"
 #include "fenestra/log.h"
+#include "fenestra/validate.h"
 #include "guid.h"
 #include "config_load.h"
 #include "fullscreen.h"
@@ -47,14 +48,6 @@ static void usage(FILE *out)
             "FENESTRA_PAINT_FPS (paint budget in full screens/s, 0 = none) and\n"
             "FENESTRA_PAINT_BAND (pixels per band of puts, 0 = no backpressure) are for tests\n"
             "and benchmarks.\n");
-}
-
-static bool qube_name_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 31 || s[0] == '.' || s[0] == '-')
-        return false;
-    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
 }
 
 static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clipd_buf,
@@ -103,7 +96,7 @@ static int parse_args(int argc, char **argv, struct guid_config *cfg, char *clip
         usage(stderr);
         return 2;
     }
-    if (!qube_name_ok(cfg->qube)) {
+    if (!fen_qube_name_valid(cfg->qube)) {
         fprintf(stderr, "guid: bad qube name '%s'\n", cfg->qube);
         return 2;
     }
