@@ -10,35 +10,27 @@
 #include "agent.h"
 #include "cursor_names.h"
 #include "fenestra/log.h"
-
-static xcb_atom_t intern(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t atom = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return atom;
-}
+#include "fenestra/xatom.h"
 
 int props_init_atoms(struct agent *a)
 {
     struct agent_atoms *t = &a->atoms;
     xcb_connection_t *c = a->conn;
-    t->net_wm_name = intern(c, "_NET_WM_NAME");
-    t->utf8_string = intern(c, "UTF8_STRING");
+    t->net_wm_name = fen_x_intern(c, "_NET_WM_NAME");
+    t->utf8_string = fen_x_intern(c, "UTF8_STRING");
     t->wm_name = XCB_ATOM_WM_NAME;
     t->wm_class = XCB_ATOM_WM_CLASS;
     t->wm_normal_hints = XCB_ATOM_WM_NORMAL_HINTS;
     t->wm_hints = XCB_ATOM_WM_HINTS;
     t->wm_transient_for = XCB_ATOM_WM_TRANSIENT_FOR;
-    t->net_wm_state = intern(c, "_NET_WM_STATE");
-    t->wm_protocols = intern(c, "WM_PROTOCOLS");
-    t->wm_delete_window = intern(c, "WM_DELETE_WINDOW");
-    t->state.fullscreen = intern(c, "_NET_WM_STATE_FULLSCREEN");
-    t->state.demands_attention = intern(c, "_NET_WM_STATE_DEMANDS_ATTENTION");
-    t->state.max_vert = intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
-    t->state.max_horz = intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
-    t->state.hidden = intern(c, "_NET_WM_STATE_HIDDEN");
+    t->net_wm_state = fen_x_intern(c, "_NET_WM_STATE");
+    t->wm_protocols = fen_x_intern(c, "WM_PROTOCOLS");
+    t->wm_delete_window = fen_x_intern(c, "WM_DELETE_WINDOW");
+    t->state.fullscreen = fen_x_intern(c, "_NET_WM_STATE_FULLSCREEN");
+    t->state.demands_attention = fen_x_intern(c, "_NET_WM_STATE_DEMANDS_ATTENTION");
+    t->state.max_vert = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
+    t->state.max_horz = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
+    t->state.hidden = fen_x_intern(c, "_NET_WM_STATE_HIDDEN");
     return t->net_wm_name && t->utf8_string && t->net_wm_state && t->state.fullscreen ? 0 : -1;
 }
 

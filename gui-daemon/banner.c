@@ -57,8 +57,8 @@ struct guid_banner *guid_banner_create(xcb_connection_t *c, xcb_screen_t *screen
     snprintf(name, sizeof(name), "[dom0] fullscreen banner: %s", qube);
     xcb_change_property(c, XCB_PROP_MODE_REPLACE, b->win, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
                         (uint32_t)strlen(name), name);
-    xcb_atom_t banner = guid_x_intern(c, "_FENESTRA_BANNER"),
-               utf8 = guid_x_intern(c, "UTF8_STRING");
+    xcb_atom_t banner = fen_x_intern(c, "_FENESTRA_BANNER"),
+               utf8 = fen_x_intern(c, "UTF8_STRING");
     if (banner != XCB_ATOM_NONE)
         xcb_change_property(c, XCB_PROP_MODE_REPLACE, b->win, banner, utf8, 8,
                             (uint32_t)strlen(qube), qube);

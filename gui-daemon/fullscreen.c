@@ -41,8 +41,8 @@ struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
     char text[160];
     snprintf(text, sizeof(text), "%s is fullscreen - %s leaves", xs->cfg.qube, exit_key_text);
     fs->syms = xcb_key_symbols_alloc(xs->conn);
-    fs->exit_atom = guid_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_EXIT");
-    fs->grab_free_atom = guid_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_GRAB_FREE");
+    fs->exit_atom = fen_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_EXIT");
+    fs->grab_free_atom = fen_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_GRAB_FREE");
     uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
     xcb_change_window_attributes(xs->conn, xs->screen->root, XCB_CW_EVENT_MASK, &mask);
     fs->banner = guid_banner_create(xs->conn, xs->screen, xs->cfg.qube, text, xs->cfg.label_rgb);

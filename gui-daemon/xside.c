@@ -20,15 +20,6 @@
 #define XS(ctx) ((struct guid_xside *)(ctx))
 #define XW(w) ((struct guid_xwin *)(w)->xpriv)
 
-xcb_atom_t guid_x_intern(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return a;
-}
-
 static bool check_visual(struct guid_xside *xs)
 {
     const xcb_setup_t *setup = xcb_get_setup(xs->conn);
@@ -87,18 +78,18 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
         return NULL;
     }
     xcb_connection_t *c = xs->conn;
-    xs->atom.wm_protocols = guid_x_intern(c, "WM_PROTOCOLS");
-    xs->atom.wm_delete_window = guid_x_intern(c, "WM_DELETE_WINDOW");
-    xs->atom.net_wm_name = guid_x_intern(c, "_NET_WM_NAME");
-    xs->atom.utf8_string = guid_x_intern(c, "UTF8_STRING");
-    xs->atom.fenestra_qube = guid_x_intern(c, "_FENESTRA_QUBE");
-    xs->atom.fenestra_label = guid_x_intern(c, "_FENESTRA_LABEL");
-    xs->atom.fenestra_label_name = guid_x_intern(c, "_FENESTRA_LABEL_NAME");
-    xs->atom.net_wm_state = guid_x_intern(c, "_NET_WM_STATE");
-    xs->atom.net_wm_state_max_vert = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
-    xs->atom.net_wm_state_max_horz = guid_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
-    xs->atom.net_wm_state_hidden = guid_x_intern(c, "_NET_WM_STATE_HIDDEN");
-    xs->atom.wm_state = guid_x_intern(c, "WM_STATE");
+    xs->atom.wm_protocols = fen_x_intern(c, "WM_PROTOCOLS");
+    xs->atom.wm_delete_window = fen_x_intern(c, "WM_DELETE_WINDOW");
+    xs->atom.net_wm_name = fen_x_intern(c, "_NET_WM_NAME");
+    xs->atom.utf8_string = fen_x_intern(c, "UTF8_STRING");
+    xs->atom.fenestra_qube = fen_x_intern(c, "_FENESTRA_QUBE");
+    xs->atom.fenestra_label = fen_x_intern(c, "_FENESTRA_LABEL");
+    xs->atom.fenestra_label_name = fen_x_intern(c, "_FENESTRA_LABEL_NAME");
+    xs->atom.net_wm_state = fen_x_intern(c, "_NET_WM_STATE");
+    xs->atom.net_wm_state_max_vert = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
+    xs->atom.net_wm_state_max_horz = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
+    xs->atom.net_wm_state_hidden = fen_x_intern(c, "_NET_WM_STATE_HIDDEN");
+    xs->atom.wm_state = fen_x_intern(c, "WM_STATE");
 
     xs->frame_gc = xcb_generate_id(c);
     uint32_t fg[] = {cfg->label_rgb, 0};

@@ -12,6 +12,7 @@
 
 #include "monitor.h"
 #include "wstate.h"
+#include "fenestra/xatom.h" /* fen_x_intern: atoms by name (a round trip; start-up only) */
 
 struct guid_xside_config {
     const char *qube;
@@ -92,8 +93,6 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     __attribute__((warn_unused_result));
 void guid_xside_destroy(struct guid_xside *xs); /* accepts NULL; windows must be gone */
 
-/* An atom by name (a round trip; start-up only), XCB_ATOM_NONE on failure. */
-xcb_atom_t guid_x_intern(xcb_connection_t *c, const char *name);
 
 /* The ops table for wstate (ctx = xs). */
 void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops);

@@ -20,21 +20,13 @@
 #include <xcb/xtest.h>
 
 #include "fenestra/ctl.h"
+#include "fenestra/xatom.h"
 
 static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static xcb_atom_t atom(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_NONE;
-    free(r);
-    return a;
 }
 
 static void parse_keys(const char *s, uint8_t keys[3])
@@ -164,8 +156,8 @@ int main(int argc, char **argv)
     uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
     xcb_create_window(g, XCB_COPY_FROM_PARENT, gwin, gs->root, 0, 0, 1, 1, 0,
                       XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK, &mask);
-    xcb_atom_t clip = atom(g, "CLIPBOARD"), utf8 = atom(g, "UTF8_STRING"),
-               prop = atom(g, "CLIP_BENCH"), incr = atom(g, "INCR");
+    xcb_atom_t clip = fen_x_intern(g, "CLIPBOARD"), utf8 = fen_x_intern(g, "UTF8_STRING"),
+               prop = fen_x_intern(g, "CLIP_BENCH"), incr = fen_x_intern(g, "INCR");
     char want[64], reply[512];
     snprintf(want, sizeof want, "source=A bytes=%ld ", bytes);
     double *ms = calloc((size_t)rounds, sizeof *ms);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xcb/xcb.h>
+#include "fenestra/xatom.h"
 
 static xcb_connection_t *c;
 static xcb_window_t win;
@@ -33,13 +34,7 @@ static int fail(const char *why)
 }
 
 static xcb_atom_t atom(const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_NONE;
-    free(r);
-    return a;
-}
+{ return fen_x_intern(c, name); }
 
 /* Convert CLIPBOARD to target into property at time t; the notify's
  * property, or (xcb_atom_t)-1 when no answer came within 5 s. */

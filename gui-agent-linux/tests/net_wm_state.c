@@ -5,15 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xcb/xcb.h>
-
-static xcb_atom_t atom(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return a;
-}
+#include "fenestra/xatom.h"
 
 int main(int argc, char **argv)
 {
@@ -30,8 +22,8 @@ int main(int argc, char **argv)
         .response_type = XCB_CLIENT_MESSAGE,
         .format = 32,
         .window = (xcb_window_t)strtoul(argv[2], NULL, 0),
-        .type = atom(c, "_NET_WM_STATE"),
-        .data.data32 = {action, atom(c, argv[4]), 0, 1},
+        .type = fen_x_intern(c, "_NET_WM_STATE"),
+        .data.data32 = {action, fen_x_intern(c, argv[4]), 0, 1},
     };
     xcb_send_event(c, 0, s->root,
                    XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT | XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY,

@@ -22,6 +22,7 @@
 #include <xcb/xcb_keysyms.h>
 
 #include "pattern.h"
+#include "fenestra/xatom.h"
 
 struct client {
     xcb_connection_t *c;
@@ -32,15 +33,6 @@ struct client {
     bool solid;
     uint32_t color;
 };
-
-static xcb_atom_t atom(xcb_connection_t *c, const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return a;
-}
 
 /* Draw the whole window in bands of rows that fit in one request. */
 static void draw(struct client *cl)
@@ -122,8 +114,8 @@ int main(int argc, char **argv)
     xcb_create_window(cl.c, XCB_COPY_FROM_PARENT, cl.win, cl.screen->root, (int16_t)x,
                       (int16_t)y, (uint16_t)cl.w, (uint16_t)cl.h, 0, XCB_WINDOW_CLASS_INPUT_OUTPUT,
                       cl.screen->root_visual, mask, vals);
-    xcb_atom_t utf8 = atom(cl.c, "UTF8_STRING");
-    xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, atom(cl.c, "_NET_WM_NAME"), utf8, 8,
+    xcb_atom_t utf8 = fen_x_intern(cl.c, "UTF8_STRING");
+    xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, fen_x_intern(cl.c, "_NET_WM_NAME"), utf8, 8,
                         (uint32_t)strlen(title), title);
     xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, XCB_ATOM_WM_NAME, XCB_ATOM_STRING, 8,
                         (uint32_t)strlen(title), title);
@@ -141,12 +133,12 @@ int main(int argc, char **argv)
                             XCB_ATOM_WINDOW, 32, 1, &t);
     }
     if (fullscreen) {
-        xcb_atom_t fs = atom(cl.c, "_NET_WM_STATE_FULLSCREEN");
-        xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, atom(cl.c, "_NET_WM_STATE"),
+        xcb_atom_t fs = fen_x_intern(cl.c, "_NET_WM_STATE_FULLSCREEN");
+        xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, fen_x_intern(cl.c, "_NET_WM_STATE"),
                             XCB_ATOM_ATOM, 32, 1, &fs);
     }
-    xcb_atom_t wm_protocols = atom(cl.c, "WM_PROTOCOLS");
-    xcb_atom_t wm_delete = atom(cl.c, "WM_DELETE_WINDOW");
+    xcb_atom_t wm_protocols = fen_x_intern(cl.c, "WM_PROTOCOLS");
+    xcb_atom_t wm_delete = fen_x_intern(cl.c, "WM_DELETE_WINDOW");
     xcb_change_property(cl.c, XCB_PROP_MODE_REPLACE, cl.win, wm_protocols, XCB_ATOM_ATOM, 32, 1,
                         &wm_delete);
     cl.gc = xcb_generate_id(cl.c);

@@ -27,6 +27,7 @@
 #include <xcb/xcb.h>
 
 #include "pattern.h"
+#include "fenestra/xatom.h"
 
 struct image {
     uint32_t w, h;
@@ -37,13 +38,7 @@ static xcb_connection_t *conn;
 static xcb_screen_t *screen;
 
 static xcb_atom_t atom(const char *name)
-{
-    xcb_intern_atom_reply_t *r =
-        xcb_intern_atom_reply(conn, xcb_intern_atom(conn, 0, (uint16_t)strlen(name), name), NULL);
-    xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-    free(r);
-    return a;
-}
+{ return fen_x_intern(conn, name); }
 
 static char *get_string(xcb_window_t w, xcb_atom_t prop)
 {
