@@ -186,11 +186,16 @@ static bool throttled(const struct guid_conn *c)
     return c->state == GUID_CONN_UP && c->ws != NULL && guid_wstate_throttled(c->ws);
 }
 
+/* wstate painted since held_read was last reset: a new allowance is due. */
+static bool painted_since(const struct guid_conn *c)
+{
+    return c->ws != NULL && guid_wstate_paints(c->ws) != c->seen_paints;
+}
+
 /* Throttled and the bytes allowed until the next paint are read. */
 static bool must_wait(const struct guid_conn *c)
 {
-    bool fresh = c->ws != NULL && guid_wstate_paints(c->ws) != c->seen_paints;
-    return throttled(c) && !fresh && c->held_read >= GUID_READ_BATCH;
+    return throttled(c) && !painted_since(c) && c->held_read >= GUID_READ_BATCH;
 }
 
 short guid_conn_events(const struct guid_conn *c)
@@ -245,7 +250,7 @@ int guid_conn_service(struct guid_conn *c)
         const uint8_t *buf;
         size_t len;
         struct fen_error err = {0};
-        if (c->ws != NULL && guid_wstate_paints(c->ws) != c->seen_paints) {
+        if (painted_since(c)) {
             c->seen_paints = guid_wstate_paints(c->ws);
             c->held_read = 0;
         }
