@@ -22,9 +22,6 @@
  * end). */
 #define MIC_FLOWING_MS 50u
 #define MIC_RESUME_MS 1000u
-/* Pauses in the data we receive longer than this are logged (debug): with
- * the other side's pauses they show where a stall was. */
-#define TRACE_GAP_US 10000u
 
 static uint64_t now_ms(void)
 {
@@ -42,9 +39,7 @@ static void handle_rec_read(pa_stream *s, size_t nbytes, void *data)
     struct agent *a = data;
     const void *p;
     size_t n;
-    uint64_t gap = audio_flow_arrival(&a->rec_flow, audio_now_us());
-    if (gap > TRACE_GAP_US && a->sink_running)
-        fen_log(DEBUG, "guest sink monitor data after a %llu us pause", (unsigned long long)gap);
+    audio_flow_note(&a->rec_flow, a->sink_running, "guest sink monitor data");
     pa_stream_ref(s); /* keep it alive even if a send drops the link */
     while (a->rec == s && pa_stream_readable_size(s) > 0) {
         if (pa_stream_peek(s, &p, &n) < 0 || n == 0)
@@ -262,9 +257,7 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
 {
     a->mic_bytes += len;
     a->mic_last_pcm_ms = now_ms();
-    uint64_t gap = audio_flow_arrival(&a->mic_flow, audio_now_us());
-    if (gap > TRACE_GAP_US)
-        fen_log(DEBUG, "dom0 microphone data after a %llu us pause", (unsigned long long)gap);
+    audio_flow_note(&a->mic_flow, true, "dom0 microphone data");
     if (a->mic_underrun_pending_ms) {
         if (a->micplay && a->recording &&
             a->mic_last_pcm_ms - a->mic_underrun_pending_ms <= MIC_RESUME_MS)

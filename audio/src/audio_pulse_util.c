@@ -1,6 +1,8 @@
 /* Small libpulse helpers shared by audiod and audio-agent. */
 #include "audio_pulse_util.h"
 
+#include "fenestra/log.h"
+
 pa_sample_spec audio_pulse_spec(const struct audio_format *f)
 {
     pa_sample_spec ss = {
@@ -54,4 +56,11 @@ void audio_pulse_op_done(pa_operation *o)
 {
     if (o)
         pa_operation_unref(o);
+}
+
+void audio_flow_note(struct audio_flow *f, bool trace, const char *what)
+{
+    uint64_t gap = audio_flow_arrival(f, audio_now_us());
+    if (trace && gap > AUDIO_TRACE_GAP_US)
+        fen_log(DEBUG, "%s after a %llu us pause", what, (unsigned long long)gap);
 }

@@ -3,7 +3,9 @@
 #define FENESTRA_AUDIO_PULSE_UTIL_H
 
 #include <pulse/pulseaudio.h>
+#include <stdbool.h>
 
+#include "audio_flow.h"
 #include "audio_format.h"
 
 pa_sample_spec audio_pulse_spec(const struct audio_format *f);
@@ -18,5 +20,12 @@ void audio_pulse_arm(pa_mainloop_api *api, pa_time_event *e, pa_usec_t usec);
 
 /* pa_operation_unref that accepts NULL. */
 void audio_pulse_op_done(pa_operation *o);
+
+/* Note one arrival of data on a stream (audio_flow_arrival, now); when
+ * `trace`, a pause before it longer than AUDIO_TRACE_GAP_US is logged at
+ * debug level as "WHAT after a N us pause": with the other side's pauses
+ * they show where a stall was. */
+#define AUDIO_TRACE_GAP_US 10000u
+void audio_flow_note(struct audio_flow *f, bool trace, const char *what);
 
 #endif

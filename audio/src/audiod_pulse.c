@@ -10,9 +10,6 @@
 #include "fenestra/log.h"
 
 #define MIC_FRAGMENT_US 5000u
-/* Pauses in the data we receive longer than this are logged (debug): with
- * the other side's pauses they show where a stall was. */
-#define TRACE_GAP_US 10000u
 #define CTX_RETRY_US 1000000u
 /* Audio waits in our ring while dom0's PulseAudio does not ask for more:
  * its requests are late (a busy server: drains by itself) or its buffer is
@@ -191,9 +188,7 @@ void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len)
         audio_pulse_op_done(pa_stream_cork(d->play, 0, NULL, NULL));
         d->play_corked = false;
     }
-    uint64_t gap = audio_flow_arrival(&d->play_flow, audio_now_us());
-    if (gap > TRACE_GAP_US)
-        fen_log(DEBUG, "guest PCM after a %llu us pause", (unsigned long long)gap);
+    audio_flow_note(&d->play_flow, true, "guest PCM");
     audio_ring_push(d->play_ring, pcm, len);
     pump_play(d);
     size_t keep = audio_backlog_keep(
@@ -274,9 +269,7 @@ static void handle_mic_read(pa_stream *s, size_t nbytes, void *data)
     struct audiod *d = data;
     const void *p;
     size_t n;
-    uint64_t gap = audio_flow_arrival(&d->mic_flow, audio_now_us());
-    if (gap > TRACE_GAP_US)
-        fen_log(DEBUG, "dom0 source data after a %llu us pause", (unsigned long long)gap);
+    audio_flow_note(&d->mic_flow, true, "dom0 source data");
     /* sending can drop the link, which tears this stream down: keep it
      * alive until we return */
     pa_stream_ref(s);
