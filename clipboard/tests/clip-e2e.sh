@@ -23,6 +23,9 @@ start_xvfb DA 800x600x24 || { not_ok "guest Xvfb A"; exit 1; }
 start_xvfb DB 800x600x24 || { not_ok "guest Xvfb B"; exit 1; }
 mkdir -p "$T/A" "$T/B"
 spawn clipd "$BIN/clipd" --audit "$T/audit.log" --limit A=2M
+# guid attaches its qube when it starts (and when its agent reconnects): clipd
+# must be listening by then, as in a dom0 that starts clipd first.
+wait_until 10 test -S "$S" || { not_ok "clipd listens"; exit 1; }
 start_agent guiA A "$T/A" "$DA"
 start_agent guiB B "$T/B" "$DB"
 spawn clipA "$BIN/clip-agent" --qube A --listen "local:$T/A" --display "$DA"
