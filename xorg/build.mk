@@ -28,6 +28,14 @@ $(O)/tests/xorg-pixels: $(call obj_of,$(XORG_PIXELS_SRCS))
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxcb-composite -lxcb
 TEST_PROGRAMS += $(O)/tests/xorg-pixels
 
+# Test helper for streamed MIT-SHM puts (fenestra_shmband.c), run by
+# tests/xorg/driver-pixels.sh.
+XORG_SHMBAND_SRCS := tests/xorg/xorg_shmband.c $(XORG_DRV_SRC)/fenext_client.c
+$(O)/tests/xorg-shmband: $(call obj_of,$(XORG_SHMBAND_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxcb-composite -lxcb-damage -lxcb-shm -lxcb
+TEST_PROGRAMS += $(O)/tests/xorg-shmband
+
 # Unit test of the driver's page allocator (pure C).
 $(call test_program,test_pagealloc,tests/xorg/test_pagealloc.c $(XORG_DRV_SRC)/fen_pagealloc.c,,-lcmocka,,xorg)
 

@@ -4,7 +4,8 @@
  *   fenestra_randr.c   RandR 1.2 CRTC/output and screen resize
  *   fenestra_pool.c    the sealed memfd page pool and the pixmap hooks that
  *                      put composite window pixmaps into it
- *   fenestra_ext.c     the FENESTRA X extension (fenext_proto.h) */
+ *   fenestra_ext.c     the FENESTRA X extension (fenext_proto.h)
+ *   fenestra_shmband.c large MIT-SHM puts into pool windows run as bands */
 #ifndef FENESTRA_DRV_H
 #define FENESTRA_DRV_H
 
@@ -38,6 +39,7 @@ struct fen_drv_pool; /* fenestra_pool.c */
 struct fen_drv {
     /* options */
     uint32_t pool_mb;
+    uint32_t put_band_pixels; /* 0: MIT-SHM puts run whole */
     /* screen */
     void *fb;         /* screen pixmap memory (videoRam kB, reserved up front) */
     size_t fb_bytes;
@@ -72,5 +74,10 @@ Bool fen_pool_register_keys(void);
 
 /* fenestra_ext.c: add the FENESTRA extension for this screen's pool. */
 Bool fen_ext_init(ScreenPtr screen);
+
+/* fenestra_shmband.c: from CreateScreenResources on (MIT-SHM exists then),
+ * run MIT-SHM puts of more than `pixels` pixels into pool windows as bands
+ * of whole rows, `pixels` at most, flushing events after each; 0 = off. */
+void fen_shmband_screen_init(ScreenPtr screen, uint32_t pixels);
 
 #endif

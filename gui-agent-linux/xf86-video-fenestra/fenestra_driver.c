@@ -33,14 +33,18 @@ static DriverRec fen_driver = {
 enum { FEN_CHIP = 0 };
 static SymTabRec fen_chipsets[] = {{FEN_CHIP, "fenestra"}, {-1, NULL}};
 
-enum { OPTION_POOL_MB };
+enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS };
 static const OptionInfoRec fen_options[] = {
     /* size of the shared window pixmap pool, MB (default 256) */
     {OPTION_POOL_MB, "PoolMB", OPTV_INTEGER, {0}, FALSE},
+    /* MIT-SHM puts into pool windows run in bands of this many pixels so
+     * dom0's copy overlaps ours (fenestra_shmband.c); 0 = whole requests */
+    {OPTION_PUT_BAND_PIXELS, "PutBandPixels", OPTV_INTEGER, {0}, FALSE},
     {-1, NULL, OPTV_NONE, {0}, FALSE},
 };
 
 #define FEN_DEFAULT_POOL_MB 256
+#define FEN_DEFAULT_PUT_BAND_PIXELS (512 * 1024)
 #define FEN_MAX_POOL_MB 4096 /* FEN_MAX_POOL_PAGES pages */
 #define FEN_DEFAULT_VIDEORAM_KB (64 * 1024)
 
@@ -172,7 +176,14 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
     xf86ProcessOptions(scrn->scrnIndex, scrn->options, options);
     int pool_mb = FEN_DEFAULT_POOL_MB;
     xf86GetOptValInteger(options, OPTION_POOL_MB, &pool_mb);
+    int band_pixels = FEN_DEFAULT_PUT_BAND_PIXELS;
+    xf86GetOptValInteger(options, OPTION_PUT_BAND_PIXELS, &band_pixels);
     free(options);
+    if (band_pixels < 0) {
+        xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PutBandPixels must be >= 0\n");
+        return FALSE;
+    }
+    drv->put_band_pixels = (uint32_t)band_pixels;
     if (pool_mb < 1 || pool_mb > FEN_MAX_POOL_MB) {
         xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PoolMB must be 1..%d\n", FEN_MAX_POOL_MB);
         return FALSE;
@@ -290,6 +301,7 @@ static Bool fen_screen_init(ScreenPtr screen, int argc, char **argv)
     screen->CloseScreen = fen_close_screen;
     if (!fen_ext_init(screen))
         return FALSE;
+    fen_shmband_screen_init(screen, drv->put_band_pixels);
     xf86DrvMsg(scrn->scrnIndex, X_INFO, "fenestra: zero-copy window pixmaps ready\n");
     if (serverGeneration == 1)
         xf86ShowUnusedOptions(scrn->scrnIndex, scrn->options);

@@ -54,6 +54,7 @@ Section "Device"
     Driver "fenestra"
     VideoRam 131072
     Option "PoolMB" "${FEN_XORG_POOL_MB:-256}"
+$([ -z "${FEN_XORG_PUT_BAND_PIXELS:-}" ] || echo "    Option \"PutBandPixels\" \"$FEN_XORG_PUT_BAND_PIXELS\"")
 EndSection
 Section "Monitor"
     Identifier "monitor0"

@@ -41,11 +41,24 @@ relay_tap() {
     [ "$rc" -eq 0 ] || not_ok "$1 exited with status $rc"
 }
 relay_tap env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-pixels"
+# Streamed MIT-SHM puts, default band (PutBandPixels 524288).
+check "the driver logs that MIT-SHM puts are streamed in bands" \
+    grep -q 'MIT-SHM puts into pool windows streamed in bands of 524288 pixels' "$T/xorg-G.server.log"
+relay_tap env DISPLAY="$G" "$FENESTRA_BUILD/tests/xorg-shmband" 524288
 stop "xorg-G"
+if FEN_XORG_PUT_BAND_PIXELS=0 start_xorg N 1280x800; then
+    check "PutBandPixels 0: no streaming logged" \
+        bash -c '! grep -q "streamed in bands" "$1"' _ "$T/xorg-N.server.log"
+    relay_tap env DISPLAY="$N" "$FENESTRA_BUILD/tests/xorg-shmband" 0
+    stop "xorg-N"
+else
+    not_ok "Xorg starts with PutBandPixels 0"
+fi
 
 # A pool too small for a big window: the window falls back to fb memory.
-if FEN_XORG_POOL_MB=1 start_xorg S 1024x768; then
+if FEN_XORG_POOL_MB=1 FEN_XORG_PUT_BAND_PIXELS=65536 start_xorg S 1024x768; then
     relay_tap env DISPLAY="$S" "$FENESTRA_BUILD/tests/xorg-pixels" exhaust
+    relay_tap env DISPLAY="$S" "$FENESTRA_BUILD/tests/xorg-shmband" 65536 small-pool
 else
     not_ok "Xorg starts with a 1 MB pool"
 fi

@@ -1,0 +1,125 @@
+/* Streamed MIT-SHM puts: a large ShmPutImage into a window whose pixmap is in
+ * the shared pool is executed as bands of rows, and the clients' output is
+ * flushed after each band.
+ *
+ * Why: in driver mode dom0 copies a window straight from the pool pages as
+ * soon as the agent forwards the damage, but Damage reports a request only
+ * after it has executed, and the server flushes events to clients only
+ * between requests.  A 1080p frame put in one request therefore reaches dom0
+ * as one 8 MB damage after the guest X server's whole copy, and dom0's copy
+ * of those 8 MB starts only then: the frame's latency is the sum of the two
+ * copies.  Run as bands, each band's damage event reaches the agent (and dom0)
+ * while the guest X server copies the next band, and the two copies overlap:
+ * the latency becomes one copy plus one band.  See docs/xorg-driver.md.
+ *
+ * Semantics are those of the single request: the bands are executed within
+ * it (no other client's request runs in between), the rows drawn are the
+ * same, and the completion event (sendEvent) is sent once, after the last
+ * band.  Only requests the MIT-SHM extension would accept whole are split;
+ * anything else goes to it unchanged, so it reports the same errors. */
+#include "fenestra.h"
+
+#include <X11/extensions/shmproto.h>
+
+#include "dixstruct.h"
+#include "extnsionst.h"
+#include "windowstr.h"
+
+static uint32_t band_pixels;              /* 0: off */
+static int (*shm_dispatch)(ClientPtr);    /* MIT-SHM's own dispatcher */
+static CreateScreenResourcesProcPtr create_screen_resources;
+
+/* The window's pixmap is in the pool: dom0 reads it while we draw. */
+static Bool put_target_in_pool(ClientPtr client, XID drawable)
+{
+    DrawablePtr draw;
+    if (dixLookupDrawable(&draw, drawable, client, M_WINDOW, DixWriteAccess) != Success)
+        return FALSE;
+    PixmapPtr pixmap = draw->pScreen->GetWindowPixmap((WindowPtr)draw);
+    return pixmap && fen_pixmap_block(pixmap) != NULL;
+}
+
+static Bool put_worth_banding(ClientPtr client, const xShmPutImageReq *req)
+{
+    if (req->format != ZPixmap || req->sendEvent > xTrue)
+        return FALSE;
+    /* The bands must pass MIT-SHM's checks exactly when the whole would. */
+    if ((int)req->srcX + req->srcWidth > req->totalWidth ||
+        (int)req->srcY + req->srcHeight > req->totalHeight)
+        return FALSE;
+    if ((int)req->dstY + req->srcHeight > 32767) /* band dstY must fit INT16 */
+        return FALSE;
+    if (req->srcWidth == 0 || (uint64_t)req->srcWidth * req->srcHeight <= band_pixels)
+        return FALSE;
+    return put_target_in_pool(client, req->drawable);
+}
+
+static int banded_put(ClientPtr client, xShmPutImageReq *req)
+{
+    const xShmPutImageReq whole = *req;
+    int rows = (int)(band_pixels / whole.srcWidth);
+    int rc = Success;
+
+    if (rows < 1)
+        rows = 1;
+    for (int done = 0; done < whole.srcHeight; done += rows) {
+        int n = whole.srcHeight - done < rows ? whole.srcHeight - done : rows;
+        Bool last = done + n == whole.srcHeight;
+        req->srcY = (CARD16)(whole.srcY + done);
+        req->dstY = (INT16)(whole.dstY + done);
+        req->srcHeight = (CARD16)n;
+        req->sendEvent = last ? whole.sendEvent : xFalse;
+        rc = shm_dispatch(client);
+        if (rc != Success)
+            break; /* only the first band can fail, before anything is drawn */
+        if (!last)
+            FlushAllOutput(); /* this band's damage events go out now */
+    }
+    *req = whole; /* the request as the client sent it, for anyone after us */
+    return rc;
+}
+
+static int fen_shm_dispatch(ClientPtr client)
+{
+    REQUEST(xShmPutImageReq);
+    if (stuff->shmReqType == X_ShmPutImage &&
+        client->req_len == sizeof(xShmPutImageReq) / 4 && put_worth_banding(client, stuff))
+        return banded_put(client, stuff);
+    return shm_dispatch(client);
+}
+
+/* Extensions are initialised after the screens, so MIT-SHM is hooked here,
+ * once per server generation (a reset re-adds the extension). */
+static Bool fen_shmband_create_screen_resources(ScreenPtr screen)
+{
+    screen->CreateScreenResources = create_screen_resources;
+    Bool ok = screen->CreateScreenResources(screen);
+    create_screen_resources = screen->CreateScreenResources;
+    screen->CreateScreenResources = fen_shmband_create_screen_resources;
+    if (!ok)
+        return FALSE;
+
+    ScrnInfoPtr scrn = xf86ScreenToScrn(screen);
+    ExtensionEntry *shm = CheckExtension(SHMNAME);
+    if (!shm) {
+        xf86DrvMsg(scrn->scrnIndex, X_WARNING, "fenestra: no MIT-SHM, puts are not streamed\n");
+        return TRUE;
+    }
+    if (ProcVector[shm->base] != fen_shm_dispatch) {
+        shm_dispatch = ProcVector[shm->base];
+        ProcVector[shm->base] = fen_shm_dispatch;
+    }
+    xf86DrvMsg(scrn->scrnIndex, X_INFO,
+               "fenestra: MIT-SHM puts into pool windows streamed in bands of %u pixels\n",
+               band_pixels);
+    return TRUE;
+}
+
+void fen_shmband_screen_init(ScreenPtr screen, uint32_t pixels)
+{
+    if (!pixels || screen->myNum != 0)
+        return; /* off, or already hooked for the first screen */
+    band_pixels = pixels;
+    create_screen_resources = screen->CreateScreenResources;
+    screen->CreateScreenResources = fen_shmband_create_screen_resources;
+}
