@@ -103,7 +103,8 @@ int guid_clipd_line(char *buf, size_t size, const char *verb, const char *qube, 
     return (n < 0 || (size_t)n >= size) ? -1 : 0;
 }
 
-int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube, const char *arg)
+int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube, const char *arg,
+                      bool quiet)
 {
     char line[FEN_CTL_MAX_LINE];
     char reply[256];
@@ -113,13 +114,14 @@ int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube,
     }
     int rc = fen_ctl_request(sock_path, line, reply, sizeof(reply), 300);
     if (rc < 0) {
-        fen_log_errno(WARN, "clipd not reachable at %s ('%s' not delivered)", sock_path, verb);
+        if (!quiet)
+            fen_log_errno(WARN, "clipd not reachable at %s ('%s' not delivered)", sock_path, verb);
         return -1;
     }
     if (rc != 0) {
         reply[strcspn(reply, "\n")] = '\0';
         fen_log(WARN, "clipd refused '%s': %s", verb, reply);
-        return -1;
+        return 1;
     }
     return 0;
 }

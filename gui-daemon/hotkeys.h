@@ -34,8 +34,10 @@ int guid_clipd_line(char *buf, size_t size, const char *verb, const char *qube, 
     __attribute__((warn_unused_result));
 
 /* Send one line to clipd at `sock_path` (short timeout; clipd is trusted).
- * Logs (at WARN) and returns -1 when clipd is not there or refuses. */
-int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube, const char *arg);
+ * 0 when clipd took it; -1 when clipd is not there (logged at WARN unless
+ * `quiet`); 1 when clipd refused it (always logged). */
+int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube, const char *arg,
+                      bool quiet);
 
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t guid_monotonic_ms(void);

@@ -1,6 +1,8 @@
 /* guid main loop: poll and dispatch, nothing else. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
 #include <time.h>
@@ -17,9 +19,38 @@
 /* How often guid looks for its agent while disconnected. */
 #define GUID_RETRY_MS 200
 
-static void attach_clipd(struct guid *g)
+/* clipd may come up after guid (or restart): an attach it could not
+ * deliver is tried again, 250 ms after the first failure, the wait doubling
+ * up to 8 s, warned about once.  A refusal is final until the next agent
+ * connection (clipd said why, e.g. a bad spec). */
+#define CLIPD_RETRY_FIRST_MS 250
+#define CLIPD_RETRY_MAX_MS 8000
+
+struct clipd_attach {
+    bool pending;   /* not delivered yet: retry at next_ms */
+    unsigned tries; /* failed deliveries so far */
+    uint64_t next_ms, wait_ms;
+};
+
+static void attach_clipd(struct guid *g, struct clipd_attach *a, uint64_t now)
 {
-    (void)guid_clipd_notify(g->cfg->clipd_socket, "attach", g->cfg->qube, g->cfg->spec);
+    int rc = guid_clipd_notify(g->cfg->clipd_socket, "attach", g->cfg->qube, g->cfg->spec,
+                               a->tries > 0);
+    if (rc < 0) {
+        if (a->tries == 0)
+            fen_log(INFO, "clipd: will retry the attach (first in %d ms, then less often)",
+                    CLIPD_RETRY_FIRST_MS);
+        a->wait_ms = a->tries == 0 ? CLIPD_RETRY_FIRST_MS
+                                   : (a->wait_ms * 2 > CLIPD_RETRY_MAX_MS ? CLIPD_RETRY_MAX_MS
+                                                                          : a->wait_ms * 2);
+        a->tries++;
+        a->next_ms = now + a->wait_ms;
+        a->pending = true;
+        return;
+    }
+    if (rc == 0 && a->tries > 0)
+        fen_log(INFO, "clipd: attached after %u failed attempt(s)", a->tries);
+    *a = (struct clipd_attach){0};
 }
 
 /* Handle every dom0 event xcb has or can read now; returns how many, or -1
@@ -41,10 +72,13 @@ static int drain_x(struct guid *g)
 int guid_loop_run(struct guid *g)
 {
     uint64_t next_try = 0;
-    attach_clipd(g);
+    struct clipd_attach clipd = {0};
+    attach_clipd(g, &clipd, guid_monotonic_ms());
     for (;;) {
         guid_conn_check_broken(g->conn);
         uint64_t now = guid_monotonic_ms();
+        if (clipd.pending && now >= clipd.next_ms)
+            attach_clipd(g, &clipd, now);
         if (guid_conn_state(g->conn) == GUID_CONN_DOWN && now >= next_try) {
             next_try = now + GUID_RETRY_MS;
             (void)guid_conn_try_connect(g->conn);
@@ -66,7 +100,7 @@ int guid_loop_run(struct guid *g)
         }
         if (guid_conn_resume_due(g->conn)) { /* no longer throttled: read on */
             if (guid_conn_service(g->conn) == 1)
-                attach_clipd(g);
+                attach_clipd(g, &clipd, guid_monotonic_ms());
             guid_wstate_flush(g->ws, guid_monotonic_ms()); /* paint what it damaged */
             handled++;
         }
@@ -89,6 +123,11 @@ int guid_loop_run(struct guid *g)
         int paint = guid_wstate_flush_due(g->ws, now);
         if (paint >= 0 && (timeout < 0 || paint < timeout))
             timeout = paint;
+        if (clipd.pending) {
+            int retry = clipd.next_ms > now ? (int)(clipd.next_ms - now) : 0;
+            if (timeout < 0 || retry < timeout)
+                timeout = retry;
+        }
         int r = poll(p, 4, timeout);
         guid_fullscreen_tick(g->xs->fs, guid_monotonic_ms());
         if (r < 0) {
@@ -108,7 +147,7 @@ int guid_loop_run(struct guid *g)
             guid_ctl_serve(g);
         if (p[3].fd >= 0 && p[3].revents != 0) {
             if (guid_conn_service(g->conn) == 1)
-                attach_clipd(g);
+                attach_clipd(g, &clipd, guid_monotonic_ms());
         }
         guid_wstate_flush(g->ws, guid_monotonic_ms()); /* coalesced damage, rate-capped */
     }

@@ -153,7 +153,7 @@ static void on_hotkey(void *ctx, const char *verb, uint64_t ms)
     char arg[32];
     snprintf(arg, sizeof(arg), "%llu", (unsigned long long)ms);
     fen_log(INFO, "clipboard %s hotkey", verb);
-    (void)guid_clipd_notify(cfg->clipd_socket, verb, cfg->qube, arg);
+    (void)guid_clipd_notify(cfg->clipd_socket, verb, cfg->qube, arg, false);
 }
 
 #define GUID_PAINT_FPS 60

@@ -66,4 +66,21 @@ check "B keeps its own text" clip_is "$DB" clipboard "$T/bown"
 # Ordinary keys still reach the focused qube (the key check above can fail).
 press "$WA" x
 check "an ordinary key reaches A" wait_until 5 bash -c "grep -qE '^recv KEY .* keycode=$KC_X ' '$T/guiA.log'"
+
+# A guid started while clipd is down attaches its qube once clipd is up
+# (guid retries with backoff; before, it waited for its agent to reconnect).
+stop clipd
+start_xvfb DC 320x240x24 || not_ok "guest Xvfb C"
+mkdir -p "$T/C"
+printf '%s\n' "pool 256" "create 1 300 400 200 100" "title 1 late" "dump 1" "map 1" "hold" >"$T/guiC.script"
+spawn guiC "$BIN/fen-hostile" --listen "local:$T/C" --script "$T/guiC.script"
+spawn agentC "$BIN/clip-agent" --qube C --listen "local:$T/C" --display "$DC"
+start_guid guidC C green "$T/C"
+check "guid C, with no clipd, says it will retry the attach" \
+    wait_until 10 grep -q "clipd: will retry the attach" "$T/guidC.log"
+sleep 1 # a few retries fail first
+spawn clipd2 "$BIN/clipd" --audit "$T/audit2.log"
+check "guid C attaches its qube once clipd is up" wait_until 15 bash -c \
+    "grep -q 'qube C: clipboard channel ready' '$T/clipd2.log' && grep -q 'clipd: attached after' '$T/guidC.log'"
+check "guid C warned once, not per retry" test "$(grep -c 'clipd not reachable' "$T/guidC.log")" -eq 1
 finish
