@@ -11,7 +11,9 @@
  * does not select SubstructureRedirect on the root): clients map, move and
  * resize their own windows, and the agent only observes (SubstructureNotify)
  * and applies what dom0 asks for (configure, focus, state).  The dom0 window
- * manager is the only one the user sees.
+ * manager is the only one the user sees: the EWMH / ICCCM requests clients
+ * send a WM (state changes, iconify, activate) go to it through guid, and
+ * the agent announces them as supported (ewmh.c) so toolkits send them.
  *
  * Module map:
  *   main.c     arguments, X setup, the poll loop
@@ -19,6 +21,7 @@
  *   windows.c  window table and lifecycle (X events -> CREATE/MAP/...)
  *   pixels.c   pool, MIT-SHM copies, shares, WINDOW_DUMP, DAMAGE
  *   props.c    title, class, hints, flags, transient-for, cursor
+ *   ewmh.c     the EWMH support the guest's clients see (check window)
  *   input.c    XTest injection of dom0 input
  *   damage_merge.c, modsync.c, cursor_names.c, prop_parse.c: pure helpers
  */
@@ -61,6 +64,12 @@ struct agent_window {
     bool mapped;          /* X map state (MapNotify seen, no UnmapNotify since) */
     bool announced;       /* CREATE sent on the current connection */
     bool map_sent;        /* MAP sent on the current connection */
+    /* Geometries dom0 asked for (CONFIGURE) whose ConfigureNotify has not
+     * come back yet: those are dom0's own and are not reported back.  An
+     * echo of an older request, arriving after dom0 asked for a newer one
+     * (a WM maximizing, then restoring), would otherwise undo the newer. */
+    struct fen_rect dom0_cfg[4];
+    uint8_t ndom0_cfg;
 
     xcb_damage_damage_t damage;
     xcb_pixmap_t pixmap;  /* named composite pixmap (copy mode), 0 = none */
@@ -96,7 +105,8 @@ struct agent_window {
 
 struct agent_atoms {
     xcb_atom_t net_wm_name, utf8_string, wm_name, wm_class, wm_normal_hints, wm_hints,
-        wm_transient_for, net_wm_state, wm_protocols, wm_delete_window;
+        wm_transient_for, net_wm_state, wm_protocols, wm_delete_window, wm_change_state,
+        net_active_window;
     struct prop_state_atoms state;
 };
 
@@ -186,6 +196,13 @@ int props_init_atoms(struct agent *a);
 /* Read and send (when changed) the properties of w; `atom` = 0: all. */
 void props_update(struct agent *a, struct agent_window *w, xcb_atom_t atom);
 void props_send_all(struct agent *a, struct agent_window *w); /* replay: resend */
+/* ewmh.c: announce on the guest root the EWMH requests the agent handles
+ * (unless a real WM runs there).  0, or -1 (atoms could not be interned). */
+int ewmh_announce(struct agent *a);
+
+/* ICCCM WM_CHANGE_STATE (iconic = IconicState) or EWMH _NET_ACTIVE_WINDOW
+ * (iconic = false: be shown again): a request for dom0's WM. */
+void props_iconify_request(struct agent *a, struct agent_window *w, bool iconic);
 void props_state_request(struct agent *a, struct agent_window *w,
                          const xcb_client_message_event_t *ev);
 void props_dom0_flags(struct agent *a, struct agent_window *w, const struct fen_msg_wm_flags *f);

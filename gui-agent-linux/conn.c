@@ -194,6 +194,14 @@ static void handle_configure(struct agent *a, struct agent_window *w,
                              const struct fen_msg_configure *c)
 {
     uint32_t values[4] = {(uint32_t)c->rect.x, (uint32_t)c->rect.y, c->rect.w, c->rect.h};
+    if (c->rect.x == w->x && c->rect.y == w->y && c->rect.w == w->w && c->rect.h == w->h)
+        return; /* already there: X would report nothing to match */
+    const uint8_t max = sizeof w->dom0_cfg / sizeof w->dom0_cfg[0];
+    if (w->ndom0_cfg == max) { /* forget the oldest */
+        memmove(w->dom0_cfg, w->dom0_cfg + 1, (max - 1) * sizeof w->dom0_cfg[0]);
+        w->ndom0_cfg--;
+    }
+    w->dom0_cfg[w->ndom0_cfg++] = c->rect;
     xcb_configure_window(a->conn, w->id,
                          XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y | XCB_CONFIG_WINDOW_WIDTH |
                              XCB_CONFIG_WINDOW_HEIGHT,

@@ -105,7 +105,7 @@ static int setup_x(struct agent *a)
     }
     if (a->have_xfixes)
         xcb_xfixes_select_cursor_input(c, a->root, XCB_XFIXES_CURSOR_NOTIFY_MASK_DISPLAY_CURSOR);
-    if (props_init_atoms(a) < 0) {
+    if (props_init_atoms(a) < 0 || ewmh_announce(a) < 0) {
         fen_log(ERROR, "cannot intern atoms");
         return -1;
     }

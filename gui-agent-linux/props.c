@@ -26,6 +26,8 @@ int props_init_atoms(struct agent *a)
     t->net_wm_state = fen_x_intern(c, "_NET_WM_STATE");
     t->wm_protocols = fen_x_intern(c, "WM_PROTOCOLS");
     t->wm_delete_window = fen_x_intern(c, "WM_DELETE_WINDOW");
+    t->wm_change_state = fen_x_intern(c, "WM_CHANGE_STATE");
+    t->net_active_window = fen_x_intern(c, "_NET_ACTIVE_WINDOW");
     t->state.fullscreen = fen_x_intern(c, "_NET_WM_STATE_FULLSCREEN");
     t->state.demands_attention = fen_x_intern(c, "_NET_WM_STATE_DEMANDS_ATTENTION");
     t->state.max_vert = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_VERT");
@@ -202,14 +204,39 @@ void props_send_all(struct agent *a, struct agent_window *w)
     send_flags_if_changed(a, w);
 }
 
+/* Minimize / maximize are for dom0's WM to do: the agent passes the
+ * request on and leaves the window's _NET_WM_STATE alone; dom0's answer
+ * (props_dom0_flags) writes it, as a WM would.  Fullscreen and urgency
+ * stay the client's own wish (guid grants fullscreen itself). */
+#define WM_DOES (FEN_WMFLAG_MINIMIZED | FEN_WMFLAG_MAXIMIZED)
+
+static void ask_dom0_wm(struct agent *a, struct agent_window *w, uint32_t set, uint32_t unset)
+{
+    if (!can_send(a, w) || (set | unset) == 0)
+        return;
+    struct fen_msg_wm_flags f = {.set = set, .unset = unset & ~set};
+    fen_log(DEBUG, "window 0x%x asks dom0's WM: set 0x%x unset 0x%x", w->id, f.set, f.unset);
+    conn_send(a, FEN_MSG_WM_FLAGS, w->id, &f, sizeof f);
+}
+
 void props_state_request(struct agent *a, struct agent_window *w,
                          const xcb_client_message_event_t *ev)
 {
     const uint32_t *d = ev->data.data32;
     uint32_t before = w->flags_wanted;
-    w->flags_wanted = prop_apply_state_request(&a->atoms.state, before, d[0], d[1], d[2]);
-    fen_log(DEBUG, "window 0x%x asks for state 0x%x (was 0x%x)", w->id, w->flags_wanted, before);
+    uint32_t asked = prop_apply_state_request(&a->atoms.state, before, d[0], d[1], d[2]);
+    w->flags_wanted = (asked & ~WM_DOES) | (before & WM_DOES);
+    fen_log(DEBUG, "window 0x%x asks for state 0x%x (was 0x%x)", w->id, asked, before);
     send_flags_if_changed(a, w);
+    ask_dom0_wm(a, w, asked & ~before & WM_DOES, before & ~asked & WM_DOES);
+}
+
+void props_iconify_request(struct agent *a, struct agent_window *w, bool iconic)
+{
+    if (iconic)
+        ask_dom0_wm(a, w, FEN_WMFLAG_MINIMIZED, 0);
+    else if (w->flags_wanted & FEN_WMFLAG_MINIMIZED)
+        ask_dom0_wm(a, w, 0, FEN_WMFLAG_MINIMIZED);
 }
 
 void props_dom0_flags(struct agent *a, struct agent_window *w, const struct fen_msg_wm_flags *f)

@@ -196,6 +196,7 @@ void win_disconnected(struct agent *a)
     for (uint32_t i = 0; i < a->nwin; i++) {
         struct agent_window *w = a->win[i];
         w->announced = w->map_sent = w->dump_sent = false;
+        w->ndom0_cfg = 0; /* requests of the old connection */
         w->title_sent = w->class_sent = w->hints_sent = false;
         w->flags_sent = 0;
         dmg_reset(&w->acc);
@@ -223,6 +224,21 @@ static void handle_create(struct agent *a, const xcb_create_notify_event_t *ev)
         send_create(a, w);
 }
 
+/* The window now has a geometry dom0 asked for (see agent_window.dom0_cfg):
+ * forget that request and the older ones. */
+static bool dom0_asked_for(struct agent_window *w)
+{
+    for (uint8_t i = 0; i < w->ndom0_cfg; i++) {
+        const struct fen_rect *r = &w->dom0_cfg[i];
+        if (r->x == w->x && r->y == w->y && r->w == w->w && r->h == w->h) {
+            memmove(w->dom0_cfg, w->dom0_cfg + i + 1, (w->ndom0_cfg - i - 1) * sizeof *r);
+            w->ndom0_cfg = (uint8_t)(w->ndom0_cfg - i - 1);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void handle_configure(struct agent *a, const xcb_configure_notify_event_t *ev)
 {
     struct agent_window *w = ev->event == a->root ? win_find(a, ev->window) : NULL;
@@ -239,7 +255,7 @@ static void handle_configure(struct agent *a, const xcb_configure_notify_event_t
     w->override_redirect = ev->override_redirect;
     if (!(resized || moved || or_changed))
         return;
-    if (w->announced)
+    if (w->announced && !(dom0_asked_for(w) && !or_changed))
         send_configure(a, w);
     if (resized && w->mapped && a->ready)
         pix_window_mapped(a, w);
@@ -341,8 +357,14 @@ void win_handle_event(struct agent *a, xcb_generic_event_t *ev)
     }
     case XCB_CLIENT_MESSAGE: {
         const xcb_client_message_event_t *c = (const xcb_client_message_event_t *)ev;
-        if (c->type == a->atoms.net_wm_state && c->format == 32 && (w = win_find(a, c->window)))
+        if (c->format != 32 || !(w = win_find(a, c->window)))
+            break;
+        if (c->type == a->atoms.net_wm_state)
             props_state_request(a, w, c);
+        else if (c->type == a->atoms.wm_change_state && c->data.data32[0] == 3 /* Iconic */)
+            props_iconify_request(a, w, true);
+        else if (c->type == a->atoms.net_active_window)
+            props_iconify_request(a, w, false); /* shown again; focus is dom0's to give */
         break;
     }
     default:

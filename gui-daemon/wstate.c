@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fenestra/log.h"
@@ -362,9 +363,14 @@ int guid_wstate_dom0_wm_state(struct guid_wstate *ws, struct guid_win *w, uint32
      * first observation, or a property rewritten with the same state (guid
      * rewrites _NET_WM_STATE itself), is not. */
     uint32_t changed = known & w->dom0_known & (flags ^ w->dom0_flags);
+    /* The WM did what the guest asked for (possibly at first sight, for a
+     * window that asked before it was mapped): the guest learns it now. */
+    uint32_t done = known & w->wm_ask_mask & ~(flags ^ w->wm_ask);
+    w->wm_ask_mask &= ~done;
+    changed |= done;
     w->dom0_flags = (w->dom0_flags & ~known) | flags;
     w->dom0_known |= known;
-    /* The guest already has the state (it asked for it): nothing to echo. */
+    /* Only what the guest was not told yet. */
     changed &= flags ^ w->wm_flags;
     if (changed == 0)
         return 0;
@@ -376,6 +382,68 @@ int guid_wstate_dom0_wm_state(struct guid_wstate *ws, struct guid_win *w, uint32
 }
 
 /* ---- guest message handlers ------------------------------------------- */
+
+/* Requests to the dom0 WM: a burst of GUID_WM_ASK_BURST per window, then one
+ * per GUID_WM_ASK_EVERY_MS (a guest toggling its state in a loop would keep
+ * the WM iconifying and repainting). */
+#define GUID_WM_ASK_BURST 4u
+#define GUID_WM_ASK_EVERY_MS 250u
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static bool wm_ask_allowed(struct guid_win *w)
+{
+    uint64_t now = monotonic_ms();
+    if (w->wm_ask_ms == 0 || now < w->wm_ask_ms) {
+        w->wm_ask_tokens = GUID_WM_ASK_BURST;
+        w->wm_ask_ms = now;
+    }
+    uint64_t refill = (now - w->wm_ask_ms) / GUID_WM_ASK_EVERY_MS;
+    if (refill > 0) {
+        uint64_t tokens = w->wm_ask_tokens + refill;
+        w->wm_ask_tokens = tokens > GUID_WM_ASK_BURST ? GUID_WM_ASK_BURST : (uint32_t)tokens;
+        w->wm_ask_ms += refill * GUID_WM_ASK_EVERY_MS;
+    }
+    if (w->wm_ask_tokens == 0)
+        return false;
+    w->wm_ask_tokens--;
+    return true;
+}
+
+/* The guest asks to be minimized / maximized or restored.  That is a request
+ * to the dom0 WM, never a state of its own: what the WM does comes back as
+ * dom0 state (guid_wstate_dom0_wm_state) and only then reaches the guest, as
+ * a WM's answer would. */
+static void ask_wm(struct guid_wstate *ws, struct guid_win *w, uint32_t set, uint32_t unset)
+{
+    if (w->wm_flags & FEN_WMFLAG_FULLSCREEN) { /* guid owns the geometry meanwhile */
+        set &= ~(uint32_t)FEN_WMFLAG_MAXIMIZED;
+        unset &= ~(uint32_t)FEN_WMFLAG_MAXIMIZED;
+    }
+    uint32_t shown = w->dom0_flags & w->dom0_known;
+    set &= ~shown;  /* already so */
+    unset &= shown;
+    if ((set | unset) == 0 || ws->x.win_wm_request == NULL)
+        return;
+    if (!wm_ask_allowed(w)) {
+        if (!w->wm_ask_dropped)
+            fen_log(WARN, "qube %s: window %u asks the dom0 WM too often: request dropped",
+                    ws->qube, w->id);
+        w->wm_ask_dropped = true;
+        return;
+    }
+    w->wm_ask_dropped = false;
+    w->wm_ask = (w->wm_ask & ~(set | unset)) | set;
+    w->wm_ask_mask |= set | unset;
+    fen_log(DEBUG, "qube %s: window %u asks the dom0 WM: set 0x%x unset 0x%x", ws->qube, w->id,
+            set, unset);
+    ws->x.win_wm_request(ws->x.ctx, w, set, unset);
+}
 
 static enum fen_err need_win(struct guid_wstate *ws, const struct fen_msg *msg,
                              struct guid_win **out, struct fen_error *err)
@@ -574,13 +642,15 @@ static enum fen_err handle_wm_flags(struct guid_wstate *ws, struct guid_win *w,
         granted.unset |= FEN_WMFLAG_FULLSCREEN;
         geometry = true;
     }
-    uint32_t other = FEN_WMFLAG_ALL & ~FEN_WMFLAG_FULLSCREEN;
+    const uint32_t asked = FEN_WMFLAG_MINIMIZED | FEN_WMFLAG_MAXIMIZED;
+    uint32_t other = FEN_WMFLAG_ALL & ~FEN_WMFLAG_FULLSCREEN & ~asked;
     uint32_t before = w->wm_flags;
     w->wm_flags = (w->wm_flags | (set & other)) & ~(unset & other);
     if (geometry && apply_fullscreen(ws, w, was_exclusive) != 0)
         return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send CONFIGURE");
     if (before != w->wm_flags)
         ws->x.win_wm_flags(ws->x.ctx, w);
+    ask_wm(ws, w, set & asked, unset & asked & ~set);
     if ((granted.set | granted.unset) != 0 &&
         send_msg(ws, FEN_MSG_WM_FLAGS, w->id, &granted, sizeof(granted)) != 0)
         return fail(err, FEN_E_STATE, "WM_FLAGS: cannot send WM_FLAGS");

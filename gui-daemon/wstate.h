@@ -43,6 +43,13 @@ struct guid_win {
     /* What the dom0 WM last showed (guid_wstate_dom0_wm_state): MINIMIZED /
      * MAXIMIZED bits, and which of them were observed at all. */
     uint32_t dom0_flags, dom0_known;
+    /* MINIMIZED / MAXIMIZED the guest asked the dom0 WM for (bits in
+     * wm_ask_mask, wanted values in wm_ask), not seen done yet; and the
+     * rate limit on such requests (tokens, refilled from wm_ask_ms on). */
+    uint32_t wm_ask, wm_ask_mask;
+    uint32_t wm_ask_tokens;
+    uint64_t wm_ask_ms;
+    bool wm_ask_dropped; /* logged a refused request since the last one passed */
     /* Fullscreen granted by policy (allow_fullscreen): the window covers its
      * monitor with no frame, above everything; dom0 shows a banner. */
     bool fs_exclusive;
@@ -75,6 +82,11 @@ struct guid_xops {
     void (*win_hints)(void *ctx, struct guid_win *w);
     void (*win_transient)(void *ctx, struct guid_win *w, const struct guid_win *owner);
     void (*win_wm_flags)(void *ctx, struct guid_win *w);
+    /* Optional: ask the dom0 WM to minimize (set) / restore (unset) and to
+     * maximize / unmaximize the window, for the guest (FEN_WMFLAG_MINIMIZED,
+     * FEN_WMFLAG_MAXIMIZED); what the WM does comes back through
+     * guid_wstate_dom0_wm_state. */
+    void (*win_wm_request)(void *ctx, struct guid_win *w, uint32_t set, uint32_t unset);
     void (*win_cursor)(void *ctx, struct guid_win *w);
     /* w->dump was just replaced by `dump` (already mapped): prepare to paint
      * from it (attach the pool to the X server once, or a private copy

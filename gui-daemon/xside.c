@@ -90,6 +90,7 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     xs->atom.net_wm_state_max_horz = fen_x_intern(c, "_NET_WM_STATE_MAXIMIZED_HORZ");
     xs->atom.net_wm_state_hidden = fen_x_intern(c, "_NET_WM_STATE_HIDDEN");
     xs->atom.wm_state = fen_x_intern(c, "WM_STATE");
+    xs->atom.wm_change_state = fen_x_intern(c, "WM_CHANGE_STATE");
 
     xs->frame_gc = xcb_generate_id(c);
     uint32_t fg[] = {cfg->label_rgb, 0};
@@ -478,6 +479,43 @@ static void win_wm_flags(void *ctx, struct guid_win *w)
     }
 }
 
+/* A client's requests to the WM (ICCCM 4.1.4 iconify, 4.1.4 de-iconify by
+ * mapping; EWMH _NET_WM_STATE), sent for the guest: the WM decides.  Without
+ * a WM nothing happens, and nothing reaches the guest. */
+static void send_to_wm(struct guid_xside *xs, xcb_window_t win, xcb_atom_t type,
+                       const uint32_t data[5])
+{
+    xcb_client_message_event_t ev;
+    memset(&ev, 0, sizeof ev);
+    ev.response_type = XCB_CLIENT_MESSAGE;
+    ev.format = 32;
+    ev.window = win;
+    ev.type = type;
+    memcpy(ev.data.data32, data, sizeof ev.data.data32);
+    xcb_send_event(xs->conn, 0, xs->screen->root,
+                   XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT | XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY,
+                   (const char *)&ev);
+}
+
+static void win_wm_request(void *ctx, struct guid_win *w, uint32_t set, uint32_t unset)
+{
+    struct guid_xside *xs = XS(ctx);
+    if (!w->mapped)
+        return; /* asks about a withdrawn window mean nothing to a WM */
+    if (set & FEN_WMFLAG_MINIMIZED) {
+        const uint32_t iconic[5] = {3 /* IconicState */};
+        send_to_wm(xs, w->xid, xs->atom.wm_change_state, iconic);
+    } else if (unset & FEN_WMFLAG_MINIMIZED) {
+        xcb_map_window(xs->conn, w->xid);
+    }
+    if ((set | unset) & FEN_WMFLAG_MAXIMIZED) {
+        const uint32_t max[5] = {(set & FEN_WMFLAG_MAXIMIZED) ? 1u : 0u, /* add / remove */
+                                 xs->atom.net_wm_state_max_vert, xs->atom.net_wm_state_max_horz,
+                                 1 /* source: an application */};
+        send_to_wm(xs, w->xid, xs->atom.net_wm_state, max);
+    }
+}
+
 static void win_cursor(void *ctx, struct guid_win *w)
 {
     struct guid_xside *xs = XS(ctx);
@@ -661,6 +699,7 @@ void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops)
         .win_hints = win_hints,
         .win_transient = win_transient,
         .win_wm_flags = win_wm_flags,
+        .win_wm_request = win_wm_request,
         .win_cursor = win_cursor,
         .win_set_dump = win_set_dump,
         .win_paint = win_paint,

@@ -68,7 +68,7 @@ struct guid_xside {
     struct {
         xcb_atom_t wm_protocols, wm_delete_window, net_wm_name, utf8_string, fenestra_qube,
             fenestra_label, fenestra_label_name, net_wm_state, net_wm_state_max_vert,
-            net_wm_state_max_horz, net_wm_state_hidden, wm_state;
+            net_wm_state_max_horz, net_wm_state_hidden, wm_state, wm_change_state;
     } atom;
     struct guid_xseg *segs[GUID_XSEG_MAX];
     /* Queried at start, for each new window and fullscreen request, after

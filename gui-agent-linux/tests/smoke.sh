@@ -38,9 +38,17 @@ DISPLAY=$GUEST xdotool set_window --name "renamed logo" "$((win))"
 check "title changes are forwarded" wait_until 10 log_has dom0 "^TITLE $win renamed logo"
 
 echo "configure $win 50 60 300 200" >&7
-check "dom0 configure resizes the guest window" wait_until 10 log_has dom0 "^CONFIGURE $win 50 60 300 200"
+guest_geometry() { xwininfo -display "$GUEST" -id "$win" |
+    awk '/Absolute upper-left X/ { x = $4 } /Absolute upper-left Y/ { y = $4 }
+         /Width:/ { w = $2 } /Height:/ { h = $2 } END { print x, y, w, h }'; }
+check "dom0 configure moves and resizes the guest window" \
+    wait_until 10 eval '[ "$(guest_geometry)" = "50 60 300 200" ]'
 check "a resize sends new page refs" wait_until 10 log_has dom0 "^DUMP $win 300x200 stride=1200 format=1 serial=2 refs=59"
 check "pixels after the resize" wait_until 10 log_has dom0 "^PIXELS $win nonzero=[1-9][0-9]* of 60000"
+# dom0 asked for it (the agent handled its ConfigureNotify before the new
+# DUMP above): reporting it back could only undo a newer request.
+check "dom0's configure is not echoed back as CONFIGURE" \
+    bash -c "! grep -q '^CONFIGURE $win 50 60 300 200' '$T/dom0.log'"
 
 # Window coordinates start inside the border (xlogo has a 1-pixel border).
 echo "motion $win 10 20" >&7

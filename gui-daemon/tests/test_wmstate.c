@@ -1,6 +1,7 @@
 /* dom0 WM state -> WM_FLAGS to the guest: the property decoding
  * (wmstate.c) and the transitions wstate.c sends, through a recording fake
- * X side -- including that a state the guest asked for is never echoed. */
+ * X side; and the guest's own minimize / maximize requests, which go to the
+ * dom0 WM as requests and reach the guest only once the WM did them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +21,8 @@ static struct {
     struct fen_msg_wm_flags flags[MAX_REC];
     int n, wm_flags_calls;
     uint32_t next_xid;
+    int asks;                           /* win_wm_request calls */
+    uint32_t ask_set[MAX_REC], ask_unset[MAX_REC];
 } F;
 
 static int f_create(void *ctx, struct guid_win *w)
@@ -31,6 +34,14 @@ static int f_create(void *ctx, struct guid_win *w)
 static void f_nop(void *ctx, struct guid_win *w) {}
 static void f_wm_flags(void *ctx, struct guid_win *w) { F.wm_flags_calls++; }
 static void f_transient(void *ctx, struct guid_win *w, const struct guid_win *o) {}
+static void f_wm_request(void *ctx, struct guid_win *w, uint32_t set, uint32_t unset)
+{
+    if (F.asks < MAX_REC) {
+        F.ask_set[F.asks] = set;
+        F.ask_unset[F.asks] = unset;
+    }
+    F.asks++;
+}
 static int f_set_dump(void *ctx, struct guid_win *w, const struct guid_dump *d) { return 0; }
 static void f_paint(void *ctx, struct guid_win *w, const struct fen_rect *r) {}
 static void f_screen(void *ctx, uint32_t *w, uint32_t *h)
@@ -55,6 +66,7 @@ static const struct guid_xops xops = {
     .win_geometry = f_nop, .win_title = f_nop, .win_class = f_nop, .win_hints = f_nop,
     .win_transient = f_transient, .win_wm_flags = f_wm_flags, .win_cursor = f_nop,
     .win_set_dump = f_set_dump, .win_paint = f_paint, .screen_size = f_screen,
+    .win_wm_request = f_wm_request,
 };
 static const struct guid_sendops sendops = {.send = f_send};
 
@@ -173,24 +185,62 @@ static void user_maximize_and_restore_reach_the_guest(void **state)
     assert_sent(1, 0, MAX);
 }
 
-static void a_state_the_guest_asked_for_is_not_echoed(void **state)
+static void a_guest_request_goes_to_the_wm_and_back_only_when_done(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct guid_win *w = guid_wstate_find(ws, 5);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false);
+    guest_asks(ws, MIN, 0);
+    assert_int_equal(F.asks, 1);
+    assert_int_equal(F.ask_set[0], MIN);
+    assert_int_equal(F.ask_unset[0], 0);
+    /* a request, not a state: the guest is told nothing yet */
+    assert_int_equal(F.n, 0);
+    assert_false(w->wm_flags & MIN);
+    /* the WM iconifies the window: that is the answer the guest gets */
+    dom0_shows(ws, GUID_ICCCM_ICONIC, true, true, false);
+    assert_int_equal(F.n, 1);
+    assert_sent(0, MIN, 0);
+    assert_true(w->wm_flags & MIN);
+    /* restore and maximize in one message: two requests in one call */
+    guest_asks(ws, MAX, MIN);
+    assert_int_equal(F.asks, 2);
+    assert_int_equal(F.ask_set[1], MAX);
+    assert_int_equal(F.ask_unset[1], MIN);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, true);
+    assert_int_equal(F.n, 2);
+    assert_sent(1, MAX, MIN);
+    /* asking for what dom0 already shows asks the WM for nothing */
+    guest_asks(ws, MAX, 0);
+    assert_int_equal(F.asks, 2);
+    /* a WM ignoring a request sends the guest nothing */
+    guest_asks(ws, 0, MAX);
+    assert_int_equal(F.asks, 3);
+    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, true); /* property rewritten, same */
+    assert_int_equal(F.n, 2);
+    assert_int_equal(F.wm_flags_calls, 0); /* no state of guid's own changed */
+}
+
+static void a_request_done_at_first_sight_reaches_the_guest(void **state)
+{
+    struct guid_wstate *ws = *state;
+    /* asked before the WM ever showed the window: the first observation,
+     * normally not the user's act, is the WM's answer here */
+    guest_asks(ws, MIN, 0);
+    assert_int_equal(F.asks, 1);
+    dom0_shows(ws, GUID_ICCCM_ICONIC, false, false, false);
+    assert_int_equal(F.n, 1);
+    assert_sent(0, MIN, 0);
+}
+
+static void requests_to_the_wm_are_rate_limited(void **state)
 {
     struct guid_wstate *ws = *state;
     dom0_shows(ws, GUID_ICCCM_NORMAL, false, false, false);
-    guest_asks(ws, MIN | MAX, 0);
-    int before = F.n;
-    /* the dom0 WM follows the guest's wish: nothing goes back */
-    dom0_shows(ws, GUID_ICCCM_ICONIC, true, true, true);
-    assert_int_equal(F.n, before);
-    /* the guest restores itself; dom0 catches up: still nothing */
-    guest_asks(ws, 0, MIN | MAX);
-    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, false);
-    assert_int_equal(F.n, before);
-    /* a property guid rewrites with the old state before the WM acts is not
-     * the user's act either */
-    guest_asks(ws, MIN, 0);
-    dom0_shows(ws, GUID_ICCCM_NORMAL, true, false, false);
-    assert_int_equal(F.n, before);
+    for (int i = 0; i < 20; i++)
+        guest_asks(ws, MIN, 0); /* dom0 never shows it done: each is a new request */
+    assert_int_equal(F.asks, 4);
+    assert_int_equal(F.n, 0);
 }
 
 static void a_fullscreen_grant_is_not_taken_for_maximize(void **state)
@@ -215,7 +265,11 @@ int main(void)
         cmocka_unit_test(decoding_follows_icccm_and_ewmh),
         cmocka_unit_test_setup_teardown(user_minimize_and_restore_reach_the_guest, setup, teardown),
         cmocka_unit_test_setup_teardown(user_maximize_and_restore_reach_the_guest, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_state_the_guest_asked_for_is_not_echoed, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_guest_request_goes_to_the_wm_and_back_only_when_done,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_request_done_at_first_sight_reaches_the_guest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(requests_to_the_wm_are_rate_limited, setup, teardown),
         cmocka_unit_test_setup_teardown(a_fullscreen_grant_is_not_taken_for_maximize, setup,
                                         teardown),
     };

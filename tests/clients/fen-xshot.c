@@ -15,6 +15,9 @@
  *                                  close button does
  *       --set-atoms PROP=A,B,...   set PROP to that ATOM list, as a WM sets
  *                                  _NET_WM_STATE (xprop sets one atom only)
+ *       --request-state add|remove=A[,B]  ask the window manager to change
+ *                                  the window's _NET_WM_STATE, as a client
+ *                                  does (a client message to the root)
  * Exit 0 when every check passed, 1 when one failed (first mismatches on
  * stderr), 2 on usage or X errors.
  */
@@ -170,6 +173,7 @@ int main(int argc, char **argv)
         {"expect-pattern", required_argument, NULL, 'T'},
         {"send-delete", no_argument, NULL, 'D'},
         {"set-atoms", required_argument, NULL, 'A'},
+        {"request-state", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *display = NULL;
@@ -294,6 +298,31 @@ int main(int argc, char **argv)
                 set[count++] = atom(a);
             xcb_change_property(conn, XCB_PROP_MODE_REPLACE, win, atom(spec), XCB_ATOM_ATOM, 32,
                                 count, set);
+            free(spec);
+            free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
+            break;
+        }
+        case 'S': {
+            char *spec = strdup(optarg), *eq = spec ? strchr(spec, '=') : NULL;
+            if (eq == NULL || (strncmp(spec, "add=", 4) != 0 && strncmp(spec, "remove=", 7) != 0)) {
+                free(spec);
+                return 2;
+            }
+            *eq = '\0';
+            xcb_client_message_event_t ev;
+            memset(&ev, 0, sizeof(ev));
+            ev.response_type = XCB_CLIENT_MESSAGE;
+            ev.format = 32;
+            ev.window = win;
+            ev.type = atom("_NET_WM_STATE");
+            ev.data.data32[0] = strcmp(spec, "add") == 0 ? 1 : 0;
+            char *save = NULL, *a1 = strtok_r(eq + 1, ",", &save), *a2 = strtok_r(NULL, ",", &save);
+            ev.data.data32[1] = a1 ? atom(a1) : 0;
+            ev.data.data32[2] = a2 ? atom(a2) : 0;
+            ev.data.data32[3] = 1; /* source: an application */
+            xcb_send_event(conn, 0, screen->root,
+                           XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT | XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY,
+                           (const char *)&ev);
             free(spec);
             free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
             break;
