@@ -24,9 +24,17 @@ struct guid_fullscreen {
     bool root_held; /* ... and got it: no other guid had it */
     uint8_t swallow; /* keycode of a consumed press whose release is ours too */
     /* Root properties every guid watches: the exit hotkey was pressed (all
-     * leave fullscreen), the root grab was given up (take it if wanted). */
-    xcb_atom_t exit_atom, grab_free_atom;
+     * leave fullscreen), the root grab was given up (take it if wanted), the
+     * grab holder's token window. */
+    xcb_atom_t exit_atom, grab_free_atom, holder_atom;
     uint32_t exit_serial;
+    /* The holder of the grab owns an unmapped token window named on the
+     * root; a guid waiting for the grab watches it (StructureNotify).  When
+     * the holder dies without letting go (SIGKILL, a crash), the X server
+     * releases its grab and destroys its token, and the DestroyNotify tells
+     * the waiting guid to take the grab over. */
+    xcb_window_t token;   /* ours, while root_held */
+    xcb_window_t watched; /* the holder's, while we wait for the grab */
 };
 
 struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
@@ -43,6 +51,7 @@ struct guid_fullscreen *guid_fullscreen_create(struct guid_xside *xs,
     fs->syms = xcb_key_symbols_alloc(xs->conn);
     fs->exit_atom = fen_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_EXIT");
     fs->grab_free_atom = fen_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_GRAB_FREE");
+    fs->holder_atom = fen_x_intern(xs->conn, "_FENESTRA_FULLSCREEN_GRAB_HOLDER");
     uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
     xcb_change_window_attributes(xs->conn, xs->screen->root, XCB_CW_EVENT_MASK, &mask);
     fs->banner = guid_banner_create(xs->conn, xs->screen, xs->cfg.qube, text, xs->cfg.label_rgb);
@@ -80,6 +89,41 @@ static void announce(struct guid_fullscreen *fs, xcb_atom_t atom)
     fs->exit_serial++;
     xcb_change_property(fs->xs->conn, XCB_PROP_MODE_REPLACE, fs->xs->screen->root, atom,
                         XCB_ATOM_CARDINAL, 32, 1, &fs->exit_serial);
+}
+
+/* We hold the grab: publish a token window for the guids waiting for it. */
+static void publish_token(struct guid_fullscreen *fs)
+{
+    xcb_connection_t *c = fs->xs->conn;
+    xcb_window_t root = fs->xs->screen->root;
+    fs->token = xcb_generate_id(c);
+    uint32_t or = 1;
+    xcb_create_window(c, 0, fs->token, root, -1, -1, 1, 1, 0, XCB_WINDOW_CLASS_INPUT_ONLY,
+                      XCB_COPY_FROM_PARENT, XCB_CW_OVERRIDE_REDIRECT, &or);
+    xcb_change_property(c, XCB_PROP_MODE_REPLACE, root, fs->holder_atom, XCB_ATOM_WINDOW, 32, 1,
+                        &fs->token);
+}
+
+/* Another guid holds the grab: watch its token, to take over if it dies. */
+static void watch_holder(struct guid_fullscreen *fs)
+{
+    xcb_connection_t *c = fs->xs->conn;
+    xcb_get_property_reply_t *r = xcb_get_property_reply(
+        c, xcb_get_property(c, 0, fs->xs->screen->root, fs->holder_atom, XCB_ATOM_WINDOW, 0, 1),
+        NULL);
+    xcb_window_t token = 0;
+    if (r && r->format == 32 && xcb_get_property_value_length(r) == 4)
+        token = *(const xcb_window_t *)xcb_get_property_value(r);
+    free(r);
+    if (token == 0 || token == fs->watched)
+        return;
+    uint32_t mask = XCB_EVENT_MASK_STRUCTURE_NOTIFY;
+    xcb_generic_error_t *e = xcb_request_check(
+        c, xcb_change_window_attributes_checked(c, token, XCB_CW_EVENT_MASK, &mask));
+    /* Already gone: its holder let go or died, and a new token (ours or
+     * another guid's) comes with a PropertyNotify. */
+    fs->watched = e == NULL ? token : 0;
+    free(e);
 }
 
 /* Grab (or release) the exit hotkey on the root window, with and without
@@ -126,8 +170,16 @@ static void grab(struct guid_fullscreen *fs, bool on)
     bool was_held = fs->root_held;
     fs->root_held = held;
     free(codes);
-    if (was_held && !held)
+    if (held && !was_held) {
+        fs->watched = 0;
+        publish_token(fs);
+    } else if (was_held && !held) {
+        xcb_destroy_window(c, fs->token); /* before the announce: watchers try once */
+        fs->token = 0;
         announce(fs, fs->grab_free_atom);
+    } else if (on && !held) {
+        watch_holder(fs);
+    }
 }
 
 static void update(struct guid_fullscreen *fs)
@@ -210,8 +262,22 @@ bool guid_fullscreen_handle_event(struct guid_fullscreen *fs, const xcb_generic_
                 fs->on_exit(fs->exit_ctx);
         } else if (p->atom == fs->grab_free_atom && fs->n > 0 && !fs->root_held) {
             grab(fs, true);
+        } else if (p->atom == fs->holder_atom && fs->n > 0 && !fs->root_held) {
+            watch_holder(fs); /* a new holder: watch its token instead */
         }
-        return p->atom == fs->exit_atom || p->atom == fs->grab_free_atom;
+        return p->atom == fs->exit_atom || p->atom == fs->grab_free_atom ||
+               p->atom == fs->holder_atom;
+    }
+    if (type == XCB_DESTROY_NOTIFY) {
+        const xcb_destroy_notify_event_t *d = (const xcb_destroy_notify_event_t *)ev;
+        if (fs->watched == 0 || d->window != fs->watched)
+            return false;
+        fs->watched = 0;
+        if (fs->n > 0 && !fs->root_held) {
+            fen_log(INFO, "the guid holding the fullscreen exit hotkey is gone: taking it over");
+            grab(fs, true);
+        }
+        return true;
     }
     if (type == XCB_KEY_RELEASE) {
         const xcb_key_release_event_t *k = (const xcb_key_release_event_t *)ev;

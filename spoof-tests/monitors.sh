@@ -165,5 +165,26 @@ gsync
 "$BIN/guictl" policy personal set allow_fullscreen no >/dev/null
 wait_until 5 eval '[ -z "$(win_of personal 97 97 206 106)" ]'
 expect_intact "after the multi-monitor cases: frames intact, neighbor intact"
+
+# The guid holding the grab is killed (SIGKILL: it cannot let go): the X
+# server drops its grab and its token window, and the other guid, still
+# fullscreen, takes the hotkey over.
+"$BIN/guictl" policy personal set allow_fullscreen yes >/dev/null
+printf '%s\n' "create 4 100 100 200 100" "map 4" "flags 4 1 0" >&8
+check "qube personal fullscreen (it holds the grab)" \
+    wait_until 10 eval '[ -n "$(win_of personal 0 0 800 600)" ]'
+g "create 82 1100 200 100 100" "map 82" "flags 82 1 0"
+gsync
+check "qube work fullscreen too" wait_until 10 eval '[ -n "$(win_of work 800 0 800 600)" ]'
+crash guid_personal
+check "guid personal is killed" wait_until 5 eval '[ -z "$(win_of personal 0 0 800 600)" ]'
+check "guid work notices the holder is gone and takes the grab" \
+    wait_until 5 grep -q "holding the fullscreen exit hotkey is gone: taking it over" "$T/guid_work.log"
+xdotool mousemove 300 500
+xdotool windowfocus "$(xwininfo -root | awk '/Window id:/ { print $4; exit }')"
+xdotool key ctrl+alt+shift+f
+check "the exit hotkey (focus on the root) ends qube work's fullscreen" \
+    wait_until 5 eval '[ -n "$(win_of work 1097 197 106 106)" ] && [ -z "$(banner_win work)" ]'
+check "guid work is still running" kill -0 "$PID_guid_work"
 exec 7>&-
 finish
