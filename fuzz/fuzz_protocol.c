@@ -96,6 +96,10 @@ static void check_msg(const struct fen_msg *m, size_t len, uint32_t max_body)
         CHECK(m->u.clip_data.length == body - 8);
         CHECK(memchr(m->u.clip_data.text, 0, m->u.clip_data.length) == NULL);
         CHECK(fen_utf8_valid((const uint8_t *)m->u.clip_data.text, m->u.clip_data.length, true));
+        CHECK(m->type != FEN_MSG_CLIP_PASTE || m->u.clip_data.request_id != 0);
+        break;
+    case FEN_MSG_CLIP_PASTE_ACK:
+        CHECK(m->u.clip_paste_ack.paste_id != 0 && body == 4);
         break;
     case FEN_MSG_AUDIO_PCM:
     case FEN_MSG_AUDIO_MIC_PCM:

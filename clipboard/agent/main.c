@@ -152,10 +152,15 @@ static void handle_message(struct agent *a, const uint8_t *buf, size_t len, uint
         xsel_fetch(a->xsel, cap, now);
         break;
     }
-    case FEN_MSG_CLIP_PASTE:
+    case FEN_MSG_CLIP_PASTE: {
         if (xsel_own(a->xsel, (const uint8_t *)m.u.clip_data.text, m.u.clip_data.length) < 0)
             fen_log(WARN, "paste of %u bytes could not be offered", m.u.clip_data.length);
+        /* Taken (offered, or refused by X for good): dom0 may forget it.
+         * Not sent if we die first, and dom0 then sends it again. */
+        struct fen_msg_clip_paste_ack ack = {m.u.clip_data.request_id};
+        send_msg(a, FEN_MSG_CLIP_PASTE_ACK, &ack, sizeof ack);
         break;
+    }
     default:
         link_close(a, "unexpected message");
         break;

@@ -23,16 +23,20 @@
 
 enum qube_state { Q_DISCONNECTED, Q_HANDSHAKE, Q_READY };
 
-/* The last paste, kept until the channel took all of it: if the channel
- * closes first, it is held for the agent to reconnect, within hold_ms. */
+/* The last paste, kept until the agent confirmed it (CLIP_PASTE_ACK: it
+ * read all of it and its clipboard holds it): if the channel closes first,
+ * even after every byte was written (the agent died before taking it), it
+ * is held for the agent to reconnect, within hold_ms. */
 struct held_paste {
     char *text;            /* NULL: nothing kept */
     uint32_t length;
+    uint32_t id;           /* the CLIP_PASTE id the ACK must carry */
     char source[CLIP_QUBE_NAME_MAX + 1];
     uint32_t hold_ms;
-    bool held;             /* the channel closed before it was written */
+    bool held;             /* the channel closed before the agent confirmed it */
     uint64_t deadline_ms;  /* set at the first interruption, never extended */
     bool resent;           /* sent again on a new connection */
+    uint64_t ack_by_ms;    /* all written: an agent that never confirms is given up on */
 };
 
 struct clipd_qube {
@@ -50,6 +54,7 @@ struct clipd_qube {
     struct clip_pending pending;
     uint64_t hotkey_ms;
     struct held_paste paste;
+    uint32_t paste_seq; /* ids of CLIP_PASTE messages */
     enum clipd_paste_outcome outcome; /* for clipd_qube_take_paste_outcome */
     char outcome_source[CLIP_QUBE_NAME_MAX + 1];
     uint32_t outcome_bytes;
@@ -79,15 +84,28 @@ static void paste_outcome(struct clipd_qube *q, enum clipd_paste_outcome o)
     snprintf(q->outcome_source, sizeof q->outcome_source, "%s", q->paste.source);
 }
 
-/* The channel took every queued byte: the kept paste has gone out. */
-static void paste_check_sent(struct clipd_qube *q)
+/* The channel took every queued byte: the agent has until ack_by_ms to
+ * confirm the paste. */
+static void paste_check_sent(struct clipd_qube *q, uint64_t now_ms)
 {
-    if (!q->paste.text || q->paste.held || fen_writer_pending(q->writer))
+    if (!q->paste.text || q->paste.held || q->paste.ack_by_ms || fen_writer_pending(q->writer))
         return;
+    q->paste.ack_by_ms = now_ms + q->paste.hold_ms;
+}
+
+static void handle_paste_ack(struct clipd_qube *q, uint32_t id)
+{
+    if (!q->paste.text || q->paste.held || id != q->paste.id) {
+        fen_log(DEBUG, "qube %s: CLIP_PASTE_ACK %u for no paste in flight", q->name, id);
+        return;
+    }
     if (q->paste.resent) {
         fen_log(INFO, "qube %s: held paste of %u bytes delivered after the reconnection",
                 q->name, q->paste.length);
         paste_outcome(q, CLIPD_PASTE_REDELIVERED);
+    } else {
+        fen_log(INFO, "qube %s: paste of %u bytes confirmed by its agent", q->name,
+                q->paste.length);
     }
     paste_forget(q);
 }
@@ -117,14 +135,17 @@ struct clipd_qube *clipd_qube_create(const char *name, const char *spec, uint32_
 static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
 {
     if (q->paste.text && !q->paste.held) {
-        /* Part of the paste never reached the agent (it reads whole
-         * messages only): keep it for the next connection, bounded. */
+        /* The agent never confirmed the paste (part of it was still queued
+         * here, or the agent died before taking it): keep it for the next
+         * connection, bounded. */
         q->paste.held = true;
+        q->paste.ack_by_ms = 0;
         if (!q->paste.deadline_ms)
             q->paste.deadline_ms = mono_ms() + q->paste.hold_ms;
-        fen_log(WARN, "qube %s: clipboard channel closed before the paste of %u bytes was sent; "
-                      "holding it until the agent reconnects (at most %u ms)",
-                q->name, q->paste.length, q->paste.hold_ms);
+        fen_log(WARN, "qube %s: clipboard channel closed before the agent confirmed the paste of "
+                      "%u bytes (%s); holding it until the agent reconnects (at most %u ms)",
+                q->name, q->paste.length,
+                fen_writer_pending(q->writer) ? "not all sent" : "all sent", q->paste.hold_ms);
     }
     fen_chan_close(q->chan);
     q->chan = NULL;
@@ -201,6 +222,8 @@ uint64_t clipd_qube_next_deadline(const struct clipd_qube *q)
         t = q->pending.deadline_ms + 1;
     if (q->paste.held && q->paste.deadline_ms + 1 < t)
         t = q->paste.deadline_ms + 1;
+    if (q->paste.ack_by_ms && q->paste.ack_by_ms + 1 < t)
+        t = q->paste.ack_by_ms + 1;
     return t;
 }
 
@@ -226,7 +249,7 @@ static void protocol_error(struct clipd_qube *q, uint64_t now_ms, const char *wh
     disconnect(q, now_ms + RETRY_AFTER_ERROR_MS);
 }
 
-static int send_paste(struct clipd_qube *q, const char *text, uint32_t length)
+static int send_paste(struct clipd_qube *q, uint32_t id, const char *text, uint32_t length)
 {
     size_t body_len = sizeof(struct fen_msg_clip_data) + length;
     uint8_t *body = malloc(body_len);
@@ -234,7 +257,7 @@ static int send_paste(struct clipd_qube *q, const char *text, uint32_t length)
         errno = ENOMEM;
         return -1;
     }
-    struct fen_msg_clip_data d = {.request_id = 0, .length = length};
+    struct fen_msg_clip_data d = {.request_id = id, .length = length};
     memcpy(body, &d, sizeof d);
     memcpy(body + sizeof d, text, length);
     int rc = fen_writer_send(q->writer, q->chan, FEN_MSG_CLIP_PASTE, 0, body, (uint32_t)body_len,
@@ -249,10 +272,10 @@ static void resend_held_paste(struct clipd_qube *q, uint64_t now_ms)
     q->paste.held = false;
     q->paste.resent = true;
     fen_log(INFO, "qube %s: sending the held paste of %u bytes again", q->name, q->paste.length);
-    if (send_paste(q, q->paste.text, q->paste.length) < 0)
+    if (send_paste(q, q->paste.id, q->paste.text, q->paste.length) < 0)
         protocol_error(q, now_ms, "cannot queue the held paste");
     else
-        paste_check_sent(q);
+        paste_check_sent(q, now_ms);
 }
 
 static void handle_hello(struct clipd_qube *q, const uint8_t *msg, size_t len, uint64_t now_ms)
@@ -293,6 +316,19 @@ static void handle_message(struct clipd_qube *q, const uint8_t *msg, size_t len,
     if (q->state == Q_HANDSHAKE) {
         handle_hello(q, msg, len, now_ms);
         return;
+    }
+    struct fen_hdr hdr;
+    if (len >= sizeof hdr) {
+        memcpy(&hdr, msg, sizeof hdr);
+        if (hdr.type == FEN_MSG_CLIP_PASTE_ACK) {
+            struct fen_msg m;
+            struct fen_error err;
+            if (fen_parse_msg(FEN_CLIP_FROM_GUEST, msg, len, 0, &m, &err) != FEN_OK)
+                protocol_error(q, now_ms, err.reason);
+            else
+                handle_paste_ack(q, m.u.clip_paste_ack.paste_id);
+            return;
+        }
     }
     struct clip_reply reply;
     char why[200];
@@ -357,7 +393,13 @@ void clipd_qube_service(struct clipd_qube *q, short revents, uint64_t now_ms, cl
         }
     }
     if (q->chan)
-        paste_check_sent(q);
+        paste_check_sent(q, now_ms);
+    if (q->paste.ack_by_ms && now_ms > q->paste.ack_by_ms) {
+        fen_log(WARN, "qube %s: the agent did not confirm the paste of %u bytes within %u ms "
+                      "(an agent without CLIP_PASTE_ACK?): not keeping it any longer",
+                q->name, q->paste.length, q->paste.hold_ms);
+        paste_forget(q);
+    }
     if (q->paste.held && now_ms > q->paste.deadline_ms) {
         fen_log(WARN, "qube %s: held paste of %u bytes dropped: the agent did not reconnect "
                       "within %u ms",
@@ -414,7 +456,8 @@ int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text,
         return -1;
     }
     char *keep = malloc(length ? length : 1);
-    if (!keep || send_paste(q, text, length) < 0) {
+    uint32_t id = ++q->paste_seq ? q->paste_seq : ++q->paste_seq; /* never 0 */
+    if (!keep || send_paste(q, id, text, length) < 0) {
         if (!keep || errno == ENOMEM) {
             snprintf(why, why_size, "out of memory");
             free(keep);
@@ -431,9 +474,9 @@ int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text,
     paste_forget(q);
     (void)mlock(keep, length ? length : 1); /* best effort, like the store: keep it off swap */
     memcpy(keep, text, length);
-    q->paste = (struct held_paste){.text = keep, .length = length, .hold_ms = hold_ms};
+    q->paste = (struct held_paste){.text = keep, .length = length, .id = id, .hold_ms = hold_ms};
     snprintf(q->paste.source, sizeof q->paste.source, "%s", source);
-    paste_check_sent(q);
+    paste_check_sent(q, mono_ms());
     return 0;
 }
 

@@ -26,7 +26,7 @@ paste() { ctl paste "$1" @now >/dev/null; }
 
 start_xvfb DA 640x480x24 || { not_ok "guest X servers start"; exit 1; }
 start_xvfb DB 640x480x24 || { not_ok "guest X servers start"; exit 1; }
-mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K" "$T/S" "$T/L"
+mkdir -p "$T/A" "$T/B" "$T/H" "$T/G" "$T/F" "$T/K" "$T/S" "$T/L" "$T/D"
 printf 'B A deny\n# everything else: allowed\n' >"$T/policy"
 # A stand-in notify-send records what the user would be shown; clipd only
 # notifies when a session bus is announced, so give it a (fake) address.
@@ -45,10 +45,11 @@ spawn hostileF "$HOSTILE" --listen "local:$T/F" --flood 40
 spawn hostileK "$HOSTILE" --listen "local:$T/K" --hang-up --text "K-answer"
 spawn hostileS "$HOSTILE" --listen "local:$T/S" --stall
 spawn hostileL "$HOSTILE" --listen "local:$T/L" --stall
+spawn hostileD "$HOSTILE" --listen "local:$T/D" --die-on-paste
 check "clipd listens" wait_until 10 test -S "$S"
-for q in A B H G F K S L; do ctl attach "$q" "local:$T/$q" >/dev/null; done
+for q in A B H G F K S L D; do ctl attach "$q" "local:$T/$q" >/dev/null; done
 check "clipd reaches every agent" wait_until 10 bash -c \
-    "for q in A B H K S L; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
+    "for q in A B H K S L D; do grep -q \"qube \$q: clipboard channel ready\" '$T/clipd.log' || exit 1; done"
 
 check "an unrequested reply is dropped" wait_until 10 log_has clipd "qube H: unrequested reply"
 check "a malformed stream closes only that qube's channel" \
@@ -129,7 +130,7 @@ check "A -> B still works while S is stalled" wait_until 10 clip_is "$DB" clipbo
 start_xvfb DS 640x480x24 || not_ok "guest X server for S starts"
 stop hostileS
 check "clipd holds a paste its target's channel closed on" wait_until 10 log_has clipd \
-    "qube S: clipboard channel closed before the paste of 1048576 bytes was sent; holding it"
+    "qube S: clipboard channel closed before the agent confirmed the paste of 1048576 bytes (not all sent); holding it"
 spawn agentS "$BIN/clip-agent" --qube S --listen "local:$T/S" --display "$DS"
 check "the held paste reaches the reconnected agent intact" wait_until 10 clip_is "$DS" clipboard "$T/big"
 check "the redelivery is audited" wait_until 10 grep -q "paste source=A target=S bytes=1048576 result=redelivered" "$AUDIT"
@@ -142,6 +143,24 @@ check "a paste whose agent does not come back is dropped after the hold time" wa
     grep -q "paste source=A target=L bytes=1048576 result=lost" "$AUDIT"
 check "the dropped paste is logged" log_has clipd "qube L: held paste of 1048576 bytes dropped"
 check "the user is told the paste was lost" grep -q "Paste into L lost|" "$T/notes"
+
+# --- a target's agent dies after reading a whole paste, before confirming it ---
+# Every byte was written: only the agent's CLIP_PASTE_ACK tells clipd the
+# paste is in the guest's clipboard.  D's agent dies first; a real agent
+# comes up at D's channel: the paste reaches it.
+printf 'taken-then-died ✓' >"$T/died"
+set_clip "$DA" "$T/died"
+copy A
+paste D
+check "D's agent read the whole paste and died before confirming it" \
+    wait_until 10 log_has hostileD "dying before confirming it"
+check "clipd holds the paste although every byte was written" wait_until 10 log_has clipd \
+    "qube D: clipboard channel closed before the agent confirmed the paste of 19 bytes (all sent); holding it"
+start_xvfb DD 640x480x24 || not_ok "guest X server for D starts"
+spawn agentD "$BIN/clip-agent" --qube D --listen "local:$T/D" --display "$DD"
+check "the paste reaches D's new agent" wait_until 10 clip_is "$DD" clipboard "$T/died"
+check "... audited as redelivered" wait_until 10 grep -q "paste source=A target=D bytes=19 result=redelivered" "$AUDIT"
+check "agents confirm pastes: clipd gave up on none" bash -c "! grep -q 'did not confirm the paste' '$T/clipd.log'"
 printf 'to-gone-agent' >"$T/gone"
 set_clip "$DA" "$T/gone"
 copy A

@@ -8,6 +8,8 @@
  *   --flood N                right after the handshake, send N unrequested replies
  *   --hang-up                close the channel on the first request instead of answering
  *   --stall                  after the handshake, never read again
+ *   --die-on-paste           exit as soon as a whole paste has arrived, before
+ *                            confirming it (an agent crashing mid-paste)
  * Logs what it does on stderr; runs until killed. */
 #include <getopt.h>
 #include <poll.h>
@@ -53,10 +55,10 @@ int main(int argc, char **argv)
         {"late-ms", required_argument, NULL, 'm'}, {"text", required_argument, NULL, 't'},
         {"garbage", no_argument, NULL, 'g'},      {"flood", required_argument, NULL, 'f'},
         {"hang-up", no_argument, NULL, 'x'},      {"stall", no_argument, NULL, 's'},
-        {NULL, 0, NULL, 0},
+        {"die-on-paste", no_argument, NULL, 'd'}, {NULL, 0, NULL, 0},
     };
     const char *spec = NULL, *unrequested = NULL, *text = "hostile";
-    int late_ms = 0, garbage = 0, flood = 0, hang_up = 0, stall = 0, c;
+    int late_ms = 0, garbage = 0, flood = 0, hang_up = 0, stall = 0, die_on_paste = 0, c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
         case 'l': spec = optarg; break;
@@ -67,6 +69,7 @@ int main(int argc, char **argv)
         case 'f': flood = atoi(optarg); break;
         case 'x': hang_up = 1; break;
         case 's': stall = 1; break;
+        case 'd': die_on_paste = 1; break;
         default: return 2;
         }
     }
@@ -132,7 +135,12 @@ int main(int argc, char **argv)
                     }
                     send_data(m.u.clip_request.request_id, text);
                 } else if (m.type == FEN_MSG_CLIP_PASTE) {
-                    fprintf(stderr, "hostile: got a paste of %u bytes\n", m.u.clip_data.length);
+                    fprintf(stderr, "hostile: got a paste of %u bytes (id %u)\n",
+                            m.u.clip_data.length, m.u.clip_data.request_id);
+                    if (die_on_paste) {
+                        fprintf(stderr, "hostile: dying before confirming it\n");
+                        _exit(0);
+                    }
                 }
             }
             flush_all();

@@ -2,7 +2,8 @@
  * dom0 asks (CLIP_REQUEST, on an explicit user action there) and we answer
  * once with CF_UNICODETEXT as UTF-8, echoing request_id and keeping within
  * max_bytes; CLIP_PASTE (another qube's text, again on a user action) becomes
- * our clipboard.  Nothing is ever sent unasked. */
+ * our clipboard and is confirmed with CLIP_PASTE_ACK.  Nothing else is ever
+ * sent unasked. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,10 @@ void clip_on_msg(struct agent *a, const struct fen_msg *msg)
 {
     if (msg->type == FEN_MSG_CLIP_REQUEST)
         answer_request(a, &msg->u.clip_request);
-    else if (msg->type == FEN_MSG_CLIP_PASTE)
+    else if (msg->type == FEN_MSG_CLIP_PASTE) {
         paste(a, msg->u.clip_data.text, msg->u.clip_data.length);
+        /* Taken: dom0 may forget it (it sends it again if we die first). */
+        struct fen_msg_clip_paste_ack ack = {msg->u.clip_data.request_id};
+        (void)link_send(a, &a->clip, FEN_MSG_CLIP_PASTE_ACK, 0, &ack, sizeof ack);
+    }
 }

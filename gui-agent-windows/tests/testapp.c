@@ -6,6 +6,7 @@
  * (IDC_HAND cursor, min/max track size 150x100 / 400x300 from
  * WM_GETMINMAXINFO) in which F9 toggles maximized and F11 minimizes; its
  * WM_SIZE states are logged ("limits maximized" / "minimized" / "restored").
+ * F4 logs the clipboard's text as hex UTF-8 ("clipboard HEX").
  *
  *   fen-wintest.exe --log Z:\path\keys.log --title TITLE [--clip TEXT]
  */
@@ -66,6 +67,24 @@ static void paint(HWND hwnd)
 
 static void open_limits_window(void);
 
+static void log_clipboard(HWND hwnd)
+{
+    char hex[2 * 1024 + 1] = "";
+    if (OpenClipboard(hwnd)) {
+        HANDLE h = GetClipboardData(CF_UNICODETEXT);
+        const wchar_t *w = h ? GlobalLock(h) : NULL;
+        if (w) {
+            char utf8[1024];
+            int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, utf8, sizeof utf8, NULL, NULL);
+            for (int i = 0; i + 1 < n; i++)
+                snprintf(hex + 2 * i, 3, "%02x", (unsigned char)utf8[i]);
+            GlobalUnlock(h);
+        }
+        CloseClipboard();
+    }
+    log_line("clipboard %s", hex);
+}
+
 static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     switch (msg) {
@@ -86,6 +105,8 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
             InvalidateRect(hwnd, NULL, FALSE);
         } else if (wp == VK_F8) {
             open_limits_window();
+        } else if (wp == VK_F4) {
+            log_clipboard(hwnd);
         }
         return 0;
     case WM_TIMER: {

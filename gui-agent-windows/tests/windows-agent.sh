@@ -176,6 +176,19 @@ if wait_until 10 grep -q 'qube win: clipboard channel ready' "$T/clipd.log"; the
         grep -q "source=win" "$T/audit.log"
     press "$WB" ctrl+shift+v
     check "Ctrl-Shift-V pastes the Windows text into the Linux qube" wait_until 10 pasted_is_cliptext
+    # ... and back: Linux qube B -> the Windows qube, which confirms the paste.
+    printf 'from Linux: ünïcode ✓' >"$T/linuxtext"
+    DISPLAY=$DB spawn xclipB xclip -quiet -selection clipboard -i "$T/linuxtext"
+    wait_until 10 bash -c "DISPLAY=$DB xclip -o -selection clipboard | cmp -s - '$T/linuxtext'"
+    press "$WB" ctrl+shift+c
+    check "Ctrl-Shift-C on the Linux window copies B's clipboard" wait_until 10 \
+        grep -q "copy source=B bytes=$(stat -c %s "$T/linuxtext")" "$T/audit.log"
+    press "$W" ctrl+shift+v
+    check "Ctrl-Shift-V on the Windows window: the Windows agent confirms the paste" \
+        wait_until 10 grep -q "qube win: paste of $(stat -c %s "$T/linuxtext") bytes confirmed by its agent" "$T/clipd.log"
+    press "$W" F4
+    check "... and the text is on the Windows clipboard" wait_until 10 \
+        grep -q "^clipboard $(od -An -tx1 -v "$T/linuxtext" | tr -d ' \n')\$" "$T/keys.log"
 else
     not_ok "clipd reaches the Windows agent's clipboard channel"
 fi

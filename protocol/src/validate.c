@@ -79,6 +79,8 @@ static const struct fen_type_info type_table[] = {
         length, 1, 0, FEN_MAX_CLIPBOARD_BYTES, fen_parse_clip),
     VAR(FEN_MSG_CLIP_PASTE, "CLIP_PASTE", FEN_ON_CLIP_D, FEN_WIN_NONE, struct fen_msg_clip_data,
         length, 1, 0, FEN_MAX_CLIPBOARD_BYTES, fen_parse_clip),
+    FIXED(FEN_MSG_CLIP_PASTE_ACK, "CLIP_PASTE_ACK", FEN_ON_CLIP_G, FEN_WIN_NONE,
+          struct fen_msg_clip_paste_ack, fen_parse_clip),
 
     FIXED(FEN_MSG_AUDIO_FORMAT, "AUDIO_FORMAT", FEN_ON_AUDIO_G | FEN_ON_AUDIO_D, FEN_WIN_NONE,
           struct fen_msg_audio_format, fen_parse_audio),

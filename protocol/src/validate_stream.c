@@ -125,10 +125,18 @@ enum fen_err fen_parse_clip(const struct fen_type_info *ti, enum fen_stream stre
         out->u.clip_request = m;
         return FEN_OK;
     }
+    if (hdr->type == FEN_MSG_CLIP_PASTE_ACK) {
+        struct fen_msg_clip_paste_ack m;
+        memcpy(&m, body, sizeof m);
+        if (m.paste_id == 0)
+            return fen_fail(err, FEN_E_RANGE, "%s: paste_id 0", n);
+        out->u.clip_paste_ack = m;
+        return FEN_OK;
+    }
     struct fen_msg_clip_data m;
     memcpy(&m, body, sizeof m);
-    if (hdr->type == FEN_MSG_CLIP_PASTE && m.request_id != 0)
-        return fen_fail(err, FEN_E_RANGE, "%s: request_id %u must be 0", n, m.request_id);
+    if (hdr->type == FEN_MSG_CLIP_PASTE && m.request_id == 0)
+        return fen_fail(err, FEN_E_RANGE, "%s: request_id (the paste's id) 0", n);
     const uint8_t *text = body + sizeof m;
     if (memchr(text, '\0', m.length))
         return fen_fail(err, FEN_E_STRING, "%s: text contains a NUL byte", n);

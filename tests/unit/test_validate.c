@@ -30,6 +30,7 @@ static const uint32_t all_types[] = {
     FEN_MSG_CLIP_REQUEST,
     FEN_MSG_CLIP_DATA,
     FEN_MSG_CLIP_PASTE,
+    FEN_MSG_CLIP_PASTE_ACK,
     FEN_MSG_AUDIO_FORMAT,
     FEN_MSG_AUDIO_PCM,
     FEN_MSG_AUDIO_CORK,
@@ -183,7 +184,7 @@ static void max_body_caps_variable_messages_only(void **state)
 static void unknown_types_are_refused(void **state)
 {
     static const uint32_t unknown[] = {0,     2,     0xff,       0x10e,      0x11f,     0x127,
-                                       0x203, 0x306, 0x7fffffff, 0x80000000, 0xffffffff};
+                                       0x204, 0x306, 0x7fffffff, 0x80000000, 0xffffffff};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         for (int s = FEN_GUI_FROM_GUEST; s <= FEN_AUDIO_FROM_DOM0; s++) {
             struct fen_hdr h = {unknown[i], 0, 0};
@@ -275,6 +276,7 @@ static void each_type_is_allowed_exactly_on_its_streams(void **state)
         {FEN_MSG_CLIP_REQUEST, 0, 8, CD},
         {FEN_MSG_CLIP_DATA, 0, 8, CG},
         {FEN_MSG_CLIP_PASTE, 0, 8, CD},
+        {FEN_MSG_CLIP_PASTE_ACK, 0, 4, CG},
         {FEN_MSG_AUDIO_FORMAT, 0, 16, AG | AD},
         {FEN_MSG_AUDIO_PCM, 0, 5, AG},
         {FEN_MSG_AUDIO_CORK, 0, 4, AG},

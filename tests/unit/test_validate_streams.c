@@ -194,16 +194,31 @@ static void clip_data_above_the_qube_limit_is_refused(void **state)
             FEN_E_LENGTH, "CLIP_DATA: length 208 above this connection's limit 100");
 }
 
-static void clip_paste_goes_from_dom0_with_request_id_zero(void **state)
+static void clip_paste_goes_from_dom0_with_its_id(void **state)
 {
-    ACCEPTED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 0, "paste me", 8, 8));
+    ACCEPTED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 5, "paste me", 8, 8));
+    assert_int_equal(test_msg.u.clip_data.request_id, 5);
     assert_memory_equal(test_msg.u.clip_data.text, "paste me", 8);
-    REFUSED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 5, "paste me", 8, 8), FEN_E_RANGE,
-            "CLIP_PASTE: request_id 5 must be 0");
-    REFUSED(parse_clip(FEN_CLIP_FROM_GUEST, FEN_MSG_CLIP_PASTE, 0, "paste me", 8, 8), FEN_E_TYPE,
+    REFUSED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 0, "paste me", 8, 8), FEN_E_RANGE,
+            "CLIP_PASTE: request_id (the paste's id) 0");
+    REFUSED(parse_clip(FEN_CLIP_FROM_GUEST, FEN_MSG_CLIP_PASTE, 5, "paste me", 8, 8), FEN_E_TYPE,
             "CLIP_PASTE: not allowed on clipboard stream from guest");
-    REFUSED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 0, "\0", 1, 1), FEN_E_STRING,
+    REFUSED(parse_clip(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE, 5, "\0", 1, 1), FEN_E_STRING,
             "CLIP_PASTE: text contains a NUL");
+}
+
+static void clip_paste_ack_goes_from_the_guest_with_an_id(void **state)
+{
+    struct fen_msg_clip_paste_ack a = {7};
+    ACCEPTED(parse_body(FEN_CLIP_FROM_GUEST, FEN_MSG_CLIP_PASTE_ACK, 0, &a, sizeof a));
+    assert_int_equal(test_msg.u.clip_paste_ack.paste_id, 7);
+    REFUSED(parse_body(FEN_CLIP_FROM_DOM0, FEN_MSG_CLIP_PASTE_ACK, 0, &a, sizeof a), FEN_E_TYPE,
+            "CLIP_PASTE_ACK: not allowed on clipboard stream from dom0");
+    a.paste_id = 0;
+    REFUSED(parse_body(FEN_CLIP_FROM_GUEST, FEN_MSG_CLIP_PASTE_ACK, 0, &a, sizeof a), FEN_E_RANGE,
+            "CLIP_PASTE_ACK: paste_id 0");
+    REFUSED(parse_body(FEN_CLIP_FROM_GUEST, FEN_MSG_CLIP_PASTE_ACK, 0, &a, 3), FEN_E_LENGTH,
+            "CLIP_PASTE_ACK: length 3, must be 4");
 }
 
 /* ---- audio ---- */
@@ -324,7 +339,8 @@ int main(void)
         cmocka_unit_test(clip_data_refuses_nul_and_invalid_utf8),
         cmocka_unit_test(clip_data_whose_length_field_lies_is_refused),
         cmocka_unit_test(clip_data_above_the_qube_limit_is_refused),
-        cmocka_unit_test(clip_paste_goes_from_dom0_with_request_id_zero),
+        cmocka_unit_test(clip_paste_goes_from_dom0_with_its_id),
+        cmocka_unit_test(clip_paste_ack_goes_from_the_guest_with_an_id),
         cmocka_unit_test(audio_format_accepts_the_supported_formats),
         cmocka_unit_test(audio_format_refuses_each_bad_field),
         cmocka_unit_test(audio_pcm_chunks_are_accepted_up_to_the_limit),

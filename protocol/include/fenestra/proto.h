@@ -101,6 +101,7 @@ enum fen_msg_type {
     FEN_MSG_CLIP_REQUEST = 0x0200,     /* D->G struct fen_msg_clip_request */
     FEN_MSG_CLIP_DATA = 0x0201,        /* G->D VAR struct fen_msg_clip_data + text */
     FEN_MSG_CLIP_PASTE = 0x0202,       /* D->G VAR struct fen_msg_clip_data + text */
+    FEN_MSG_CLIP_PASTE_ACK = 0x0203,   /* G->D struct fen_msg_clip_paste_ack */
 
     /* audio stream */
     FEN_MSG_AUDIO_FORMAT = 0x0300,     /* both: struct fen_msg_audio_format */
@@ -303,8 +304,14 @@ struct fen_msg_clip_request {
 /* VAR: CLIP_DATA (reply) and CLIP_PASTE (dom0 -> target) carry `length`
  * bytes of UTF-8 text without NUL, 0..FEN_MAX_CLIPBOARD_BYTES. */
 struct fen_msg_clip_data {
-    uint32_t request_id; /* CLIP_PASTE: 0 */
+    uint32_t request_id; /* CLIP_PASTE: the paste's id, for CLIP_PASTE_ACK */
     uint32_t length;
+};
+/* G->D: the paste with this id arrived whole and the guest's clipboard now
+ * holds it; until then dom0 keeps the text to send again if the channel
+ * closes (an agent restarting mid-paste).  paste_id != 0. */
+struct fen_msg_clip_paste_ack {
+    uint32_t paste_id;
 };
 
 /* ---- audio stream -------------------------------------------------------- */

@@ -100,6 +100,7 @@ struct fen_msg {
         struct fen_msg_focus focus;
         struct fen_msg_keymap keymap;
         struct fen_msg_clip_request clip_request;
+        struct fen_msg_clip_paste_ack clip_paste_ack;
         struct {
             uint32_t request_id;
             uint32_t length;
