@@ -6,6 +6,7 @@
 #include <xcb/xcb_keysyms.h>
 
 #include "banner.h"
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 #include "xside.h"
 
@@ -229,7 +230,7 @@ void guid_fullscreen_changed(void *ctx, struct guid_win *w)
     if (w->mapped)
         xcb_set_input_focus(xs->conn, XCB_INPUT_FOCUS_POINTER_ROOT, w->xid, XCB_CURRENT_TIME);
     update(fs);
-    guid_banner_show(fs->banner, &w->outer, guid_monotonic_ms() + banner_ms());
+    guid_banner_show(fs->banner, &w->outer, fen_monotonic_ms() + banner_ms());
     fen_log(INFO, "window %u covers its monitor %ux%u%+d%+d (allow_fullscreen); banner shown",
             w->id, w->outer.w, w->outer.h, w->outer.x, w->outer.y);
 }

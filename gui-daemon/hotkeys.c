@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/ctl.h"
 #include "fenestra/log.h"
 
@@ -126,9 +126,3 @@ int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube,
     return 0;
 }
 
-uint64_t guid_monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}

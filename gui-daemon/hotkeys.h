@@ -39,7 +39,4 @@ int guid_clipd_line(char *buf, size_t size, const char *verb, const char *qube, 
 int guid_clipd_notify(const char *sock_path, const char *verb, const char *qube, const char *arg,
                       bool quiet);
 
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t guid_monotonic_ms(void);
-
 #endif

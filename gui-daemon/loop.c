@@ -10,6 +10,7 @@
 #include <xcb/xcb.h>
 
 #include "conn.h"
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 #include "fullscreen.h"
 #include "guid.h"
@@ -73,10 +74,10 @@ int guid_loop_run(struct guid *g)
 {
     uint64_t next_try = 0;
     struct clipd_attach clipd = {0};
-    attach_clipd(g, &clipd, guid_monotonic_ms());
+    attach_clipd(g, &clipd, fen_monotonic_ms());
     for (;;) {
         guid_conn_check_broken(g->conn);
-        uint64_t now = guid_monotonic_ms();
+        uint64_t now = fen_monotonic_ms();
         if (clipd.pending && now >= clipd.next_ms)
             attach_clipd(g, &clipd, now);
         if (guid_conn_state(g->conn) == GUID_CONN_DOWN && now >= next_try) {
@@ -95,13 +96,13 @@ int guid_loop_run(struct guid *g)
             handled++;
         }
         if (guid_xside_paint_done(g->xs)) { /* the X server took our puts: paint more */
-            guid_wstate_flush(g->ws, guid_monotonic_ms());
+            guid_wstate_flush(g->ws, fen_monotonic_ms());
             handled++;
         }
         if (guid_conn_resume_due(g->conn)) { /* no longer throttled: read on */
             if (guid_conn_service(g->conn) == 1)
-                attach_clipd(g, &clipd, guid_monotonic_ms());
-            guid_wstate_flush(g->ws, guid_monotonic_ms()); /* paint what it damaged */
+                attach_clipd(g, &clipd, fen_monotonic_ms());
+            guid_wstate_flush(g->ws, fen_monotonic_ms()); /* paint what it damaged */
             handled++;
         }
         if (handled > 0)
@@ -129,7 +130,7 @@ int guid_loop_run(struct guid *g)
                 timeout = retry;
         }
         int r = poll(p, 4, timeout);
-        guid_fullscreen_tick(g->xs->fs, guid_monotonic_ms());
+        guid_fullscreen_tick(g->xs->fs, fen_monotonic_ms());
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -147,8 +148,8 @@ int guid_loop_run(struct guid *g)
             guid_ctl_serve(g);
         if (p[3].fd >= 0 && p[3].revents != 0) {
             if (guid_conn_service(g->conn) == 1)
-                attach_clipd(g, &clipd, guid_monotonic_ms());
+                attach_clipd(g, &clipd, fen_monotonic_ms());
         }
-        guid_wstate_flush(g->ws, guid_monotonic_ms()); /* coalesced damage, rate-capped */
+        guid_wstate_flush(g->ws, fen_monotonic_ms()); /* coalesced damage, rate-capped */
     }
 }

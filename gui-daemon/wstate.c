@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 
 struct guid_wstate {
@@ -389,16 +389,9 @@ int guid_wstate_dom0_wm_state(struct guid_wstate *ws, struct guid_win *w, uint32
 #define GUID_WM_ASK_BURST 4u
 #define GUID_WM_ASK_EVERY_MS 250u
 
-static uint64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static bool wm_ask_allowed(struct guid_win *w)
 {
-    uint64_t now = monotonic_ms();
+    uint64_t now = fen_monotonic_ms();
     if (w->wm_ask_ms == 0 || now < w->wm_ask_ms) {
         w->wm_ask_tokens = GUID_WM_ASK_BURST;
         w->wm_ask_ms = now;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <xcb/xcb_keysyms.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 #include "fullscreen.h"
 #include "keyhold.h"
@@ -132,7 +133,7 @@ static void handle_key(struct guid_xinput *xi, xcb_key_press_event_t *ev, bool p
         break;
     case GUID_KEY_HOTKEY:
         if (xi->on_hotkey != NULL)
-            xi->on_hotkey(xi->hotkey_ctx, verb, guid_monotonic_ms());
+            xi->on_hotkey(xi->hotkey_ctx, verb, fen_monotonic_ms());
         break;
     case GUID_KEY_HOLD:
     case GUID_KEY_DROP:

@@ -14,6 +14,7 @@
 #include <xcb/xcb_icccm.h>
 #include <xcb/xcbext.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 #include "fullscreen.h"
 
@@ -102,7 +103,7 @@ struct guid_xside *guid_xside_create(const struct guid_xside_config *cfg)
     xs->cursor_font = xcb_generate_id(c);
     xcb_open_font(c, xs->cursor_font, 6, "cursor");
     guid_monitors_query(c, xs->screen, &xs->monitors);
-    xs->monitors_at = guid_monotonic_ms();
+    xs->monitors_at = fen_monotonic_ms();
     const xcb_query_extension_reply_t *rr = xcb_get_extension_data(c, &xcb_randr_id);
     if (rr != NULL && rr->present) {
         xs->randr_event = rr->first_event;
@@ -189,7 +190,7 @@ static void screen_size(void *ctx, uint32_t *w, uint32_t *h)
  * (a round trip: at most once a second for geometry changes). */
 static const struct guid_monitors *monitors(struct guid_xside *xs, bool fresh)
 {
-    uint64_t now = guid_monotonic_ms();
+    uint64_t now = fen_monotonic_ms();
     if (fresh || xs->monitors_at == 0 || now - xs->monitors_at >= GUID_MONITORS_MAX_AGE_MS) {
         struct guid_monitors before = xs->monitors;
         guid_monitors_query(xs->conn, xs->screen, &xs->monitors);

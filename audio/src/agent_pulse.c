@@ -2,11 +2,11 @@
  * recording sent to dom0, the microphone playback fed from dom0, and the
  * state dom0 is told about (playing or corked, recording or not). */
 #include <stdio.h>
-#include <time.h>
 #include <string.h>
 
 #include "agent.h"
 #include "audio_pulse_util.h"
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 
 #define CTX_RETRY_US 1000000u
@@ -22,13 +22,6 @@
  * end). */
 #define MIC_FLOWING_MS 50u
 #define MIC_RESUME_MS 1000u
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void setup_next(struct agent *a);
 
@@ -175,7 +168,7 @@ static void count_mic_underrun(struct agent *a, uint64_t now, const char *when)
 static void handle_mic_underflow(pa_stream *s, void *data)
 {
     struct agent *a = data;
-    uint64_t now = now_ms();
+    uint64_t now = fen_monotonic_ms();
     if (!a->recording) {
         fen_log(DEBUG, "microphone feed ran empty: nobody records");
         return;
@@ -191,7 +184,7 @@ static void handle_mic_underflow(pa_stream *s, void *data)
 void agent_mic_tick(struct agent *a)
 {
     if (a->micplay && pa_stream_get_state(a->micplay) == PA_STREAM_READY &&
-        audio_adapt_tick(&a->mic_adapt, now_ms()))
+        audio_adapt_tick(&a->mic_adapt, fen_monotonic_ms()))
         apply_mic_buffer(a);
 }
 
@@ -239,7 +232,7 @@ void agent_mic_restart(struct agent *a)
     pa_stream_set_underflow_callback(a->micplay, handle_mic_underflow, a);
     audio_adapt_init(&a->mic_adapt, a->cfg->mic_latency_us,
                      audio_adapt_ceiling(a->cfg->mic_latency_us), AUDIO_ADAPT_STEP_US,
-                     AUDIO_ADAPT_QUIET_MS, now_ms());
+                     AUDIO_ADAPT_QUIET_MS, fen_monotonic_ms());
     pa_buffer_attr attr = audio_pulse_play_attr(&a->mic_fmt, a->mic_adapt.current_us);
     if (pa_stream_connect_playback(a->micplay, AGENT_MIC_SINK, &attr,
                                    PA_STREAM_EARLY_REQUESTS | PA_STREAM_DONT_MOVE |
@@ -256,7 +249,7 @@ void agent_mic_restart(struct agent *a)
 void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
 {
     a->mic_bytes += len;
-    a->mic_last_pcm_ms = now_ms();
+    a->mic_last_pcm_ms = fen_monotonic_ms();
     audio_flow_note(&a->mic_flow, true, "dom0 microphone data");
     if (a->mic_underrun_pending_ms) {
         if (a->micplay && a->recording &&
@@ -271,7 +264,7 @@ void agent_mic_pcm(struct agent *a, const uint8_t *pcm, size_t len)
     size_t keep = audio_backlog_keep(
         &a->mic_backlog, audio_ring_used(a->mic_ring),
         audio_format_usec_to_bytes(&a->mic_fmt, MIC_SLACK_US),
-        audio_format_usec_to_bytes(&a->mic_fmt, a->mic_adapt.current_us), now_ms(), MIC_HOLD_MS);
+        audio_format_usec_to_bytes(&a->mic_fmt, a->mic_adapt.current_us), fen_monotonic_ms(), MIC_HOLD_MS);
     audio_ring_trim(a->mic_ring, keep);
 }
 

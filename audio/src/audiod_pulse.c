@@ -2,11 +2,11 @@
  * qube, and a microphone record stream that exists only while the user has
  * attached the microphone to this qube. */
 #include <stdio.h>
-#include <time.h>
 #include <string.h>
 
 #include "audio_pulse_util.h"
 #include "audiod.h"
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 
 #define MIC_FRAGMENT_US 5000u
@@ -20,13 +20,6 @@
 #define PLAY_RING_US 500000u
 #define PLAY_SLACK_US 5000u
 #define PLAY_HOLD_MS 200u
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void apply_buffer(struct audiod *d)
 {
@@ -87,7 +80,7 @@ static void handle_play_underflow(pa_stream *s, void *data)
                 (unsigned long long)d->underruns,
                 audio_flow_describe(&d->play_flow, audio_now_us(), 100000u, why, sizeof why),
                 d->play_ring ? audio_ring_used(d->play_ring) : 0, d->play_adapt.current_us);
-        if (audio_adapt_underrun(&d->play_adapt, now_ms())) {
+        if (audio_adapt_underrun(&d->play_adapt, fen_monotonic_ms())) {
             fen_log(INFO, "playback buffer raised to %u us", d->play_adapt.current_us);
             apply_buffer(d);
         }
@@ -162,7 +155,7 @@ static void play_setup(struct audiod *d)
     pa_stream_set_underflow_callback(d->play, handle_play_underflow, d);
     audio_adapt_init(&d->play_adapt, d->cfg->target_latency_us,
                      audio_adapt_ceiling(d->cfg->target_latency_us), AUDIO_ADAPT_STEP_US,
-                     AUDIO_ADAPT_QUIET_MS, now_ms());
+                     AUDIO_ADAPT_QUIET_MS, fen_monotonic_ms());
     pa_buffer_attr attr = audio_pulse_play_attr(&d->play_fmt, d->play_adapt.current_us);
     /* early requests: dom0's sink runs with a short block (minreq) and our
      * whole tlength absorbs the guest's jitter; with ADJUST_LATENCY PulseAudio
@@ -194,7 +187,7 @@ void audiod_play_pcm(struct audiod *d, const uint8_t *pcm, size_t len)
     size_t keep = audio_backlog_keep(
         &d->play_backlog, audio_ring_used(d->play_ring),
         audio_format_usec_to_bytes(&d->play_fmt, PLAY_SLACK_US),
-        audio_format_usec_to_bytes(&d->play_fmt, d->play_adapt.current_us), now_ms(), PLAY_HOLD_MS);
+        audio_format_usec_to_bytes(&d->play_fmt, d->play_adapt.current_us), fen_monotonic_ms(), PLAY_HOLD_MS);
     audio_ring_trim(d->play_ring, keep);
 }
 
@@ -225,7 +218,7 @@ void audiod_play_cork(struct audiod *d, bool corked)
 
 void audiod_play_tick(struct audiod *d)
 {
-    if (d->play && audio_adapt_tick(&d->play_adapt, now_ms())) {
+    if (d->play && audio_adapt_tick(&d->play_adapt, fen_monotonic_ms())) {
         fen_log(INFO, "no underrun for a while: buffer back to %u us", d->play_adapt.current_us);
         apply_buffer(d);
     }

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
 #include "fenestra/msgio.h"
@@ -44,13 +44,6 @@ static void handle_stop(int sig)
 {
     (void)sig;
     stop_requested = 1;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static void link_close(struct agent *a, const char *why)
@@ -213,7 +206,7 @@ static void link_service(struct agent *a, short revents, uint64_t now)
 static int run(struct agent *a)
 {
     while (!stop_requested) {
-        uint64_t now = now_ms();
+        uint64_t now = fen_monotonic_ms();
         uint64_t next = xsel_next_deadline(a->xsel);
         if (a->state == LINK_NONE && a->retry_ms < next)
             next = a->retry_ms;
@@ -233,7 +226,7 @@ static int run(struct agent *a)
             fen_log_errno(ERROR, "poll");
             return 1;
         }
-        now = now_ms();
+        now = fen_monotonic_ms();
         link_service(a, pfds[1].revents, now);
         if (xsel_dispatch(a->xsel, now) < 0)
             return 1;
@@ -285,7 +278,7 @@ int main(int argc, char **argv)
     a.writer = fen_writer_create(WRITER_CAP);
     a.xsel = xsel_create(display, on_fetch_done, &a);
     if (a.reader && a.writer && a.xsel) {
-        link_serve(&a, now_ms());
+        link_serve(&a, fen_monotonic_ms());
         rc = run(&a);
     }
     fen_chan_close(a.chan);

@@ -2,18 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
 #include "clipd.h"
-
-uint64_t clipd_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 struct clipd_qube *clipd_find_qube(struct clipd *d, const char *name)
 {
@@ -131,7 +124,7 @@ int clipd_copy(struct clipd *d, const char *qube, uint64_t hotkey_ms, char *why,
     d->copying = NULL;
     if (++d->next_request_id == 0)
         d->next_request_id = 1;
-    if (clipd_qube_request(q, d->next_request_id, hotkey_ms, clipd_now_ms(), d->cfg->timeout_ms,
+    if (clipd_qube_request(q, d->next_request_id, hotkey_ms, fen_monotonic_ms(), d->cfg->timeout_ms,
                            why, why_size) < 0) {
         audit_copy(d, qube, true, "not-connected", 0, summary, why);
         return -1;
@@ -156,7 +149,7 @@ void clipd_on_reply(void *ctx, struct clipd_qube *q, enum clip_verdict verdict,
     switch (verdict) {
     case CLIP_REPLY_ACCEPT:
         if (clipd_store_set(&d->store, name, reply->text, reply->length,
-                            clipd_qube_copy_hotkey_ms(q), clipd_now_ms()) < 0) {
+                            clipd_qube_copy_hotkey_ms(q), fen_monotonic_ms()) < 0) {
             snprintf(summary, sizeof summary, "Copy from %s failed", name);
             audit_copy(d, name, true, "no-memory", bytes, summary, "out of memory");
             return;

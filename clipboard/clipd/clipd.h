@@ -52,7 +52,6 @@ struct clipd {
     size_t nruntime_limits;
 };
 
-uint64_t clipd_now_ms(void);
 struct clipd_qube *clipd_find_qube(struct clipd *d, const char *name);
 
 /* Control commands: handle one request line, write the reply (starting with

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/log.h"
 #include "fenestra/proto.h"
 #include "clipd.h"
@@ -36,7 +37,7 @@ static void show(struct clipd *d, char *reply, size_t reply_size)
         return;
     }
     snprintf(reply, reply_size, "ok source=%s bytes=%zu age_ms=%llu copying=%s", d->store.source,
-             d->store.length, (unsigned long long)(clipd_now_ms() - d->store.stored_ms), pending);
+             d->store.length, (unsigned long long)(fen_monotonic_ms() - d->store.stored_ms), pending);
 }
 
 void clipd_control_line(struct clipd *d, char *line, char *reply, size_t reply_size)

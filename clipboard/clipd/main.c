@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/ctl.h"
 #include "fenestra/log.h"
 #include "fenestra/proto.h"
@@ -232,7 +233,7 @@ static void run(struct clipd *d, int listen_fd)
     struct pollfd pfds[1 + CLIPD_MAX_QUBES];
     while (!stop_requested) {
         size_t n = d->nqubes;
-        uint64_t now = clipd_now_ms(), next = now + 1000;
+        uint64_t now = fen_monotonic_ms(), next = now + 1000;
         pfds[0] = (struct pollfd){.fd = listen_fd, .events = POLLIN};
         for (size_t i = 0; i < n; i++) {
             clipd_qube_pollfd(d->qubes[i], &pfds[1 + i]);
@@ -245,7 +246,7 @@ static void run(struct clipd *d, int listen_fd)
             fen_log_errno(ERROR, "poll");
             return;
         }
-        now = clipd_now_ms();
+        now = fen_monotonic_ms();
         for (size_t i = 0; i < n; i++)
             clipd_qube_service(d->qubes[i], pfds[1 + i].revents, now, clipd_on_reply, d);
         clipd_check_copy(d);

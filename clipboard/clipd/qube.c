@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
+#include "fenestra/clock.h"
 #include "fenestra/channel.h"
 #include "fenestra/log.h"
 #include "fenestra/msgio.h"
@@ -59,13 +59,6 @@ struct clipd_qube {
     char outcome_source[CLIP_QUBE_NAME_MAX + 1];
     uint32_t outcome_bytes;
 };
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static void paste_forget(struct clipd_qube *q)
 {
@@ -141,7 +134,7 @@ static void disconnect(struct clipd_qube *q, uint64_t retry_ms)
         q->paste.held = true;
         q->paste.ack_by_ms = 0;
         if (!q->paste.deadline_ms)
-            q->paste.deadline_ms = mono_ms() + q->paste.hold_ms;
+            q->paste.deadline_ms = fen_monotonic_ms() + q->paste.hold_ms;
         fen_log(WARN, "qube %s: clipboard channel closed before the agent confirmed the paste of "
                       "%u bytes (%s); holding it until the agent reconnects (at most %u ms)",
                 q->name, q->paste.length,
@@ -476,7 +469,7 @@ int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text,
     memcpy(keep, text, length);
     q->paste = (struct held_paste){.text = keep, .length = length, .id = id, .hold_ms = hold_ms};
     snprintf(q->paste.source, sizeof q->paste.source, "%s", source);
-    paste_check_sent(q, mono_ms());
+    paste_check_sent(q, fen_monotonic_ms());
     return 0;
 }
 

@@ -162,6 +162,23 @@ static bool expect_px(const struct image *img, uint32_t x, uint32_t y, uint32_t 
     return false;
 }
 
+/* Send a 32-bit ClientMessage about `win` to `dest`, then make a round trip:
+ * the server has processed it before we disconnect (a closing client's
+ * pending requests may be lost). */
+static void send_client_message(xcb_window_t dest, uint32_t mask, xcb_window_t win,
+                                xcb_atom_t type, const uint32_t data[5])
+{
+    xcb_client_message_event_t ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.response_type = XCB_CLIENT_MESSAGE;
+    ev.format = 32;
+    ev.window = win;
+    ev.type = type;
+    memcpy(ev.data.data32, data, sizeof ev.data.data32);
+    xcb_send_event(conn, 0, dest, mask, (const char *)&ev);
+    free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -270,18 +287,8 @@ int main(int argc, char **argv)
                     expect_px(&img, i, j, fen_pattern_pixel(i - n, j - n), "pattern", &bad);
             break;
         case 'D': {
-            xcb_client_message_event_t ev;
-            memset(&ev, 0, sizeof(ev));
-            ev.response_type = XCB_CLIENT_MESSAGE;
-            ev.format = 32;
-            ev.window = win;
-            ev.type = atom("WM_PROTOCOLS");
-            ev.data.data32[0] = atom("WM_DELETE_WINDOW");
-            ev.data.data32[1] = XCB_CURRENT_TIME;
-            xcb_send_event(conn, 0, win, XCB_EVENT_MASK_NO_EVENT, (const char *)&ev);
-            /* A round trip: the server has processed the event before we
-             * disconnect (a closing client's pending requests may be lost). */
-            free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
+            const uint32_t data[5] = {atom("WM_DELETE_WINDOW"), XCB_CURRENT_TIME};
+            send_client_message(win, XCB_EVENT_MASK_NO_EVENT, win, atom("WM_PROTOCOLS"), data);
             break;
         }
         case 'A': {
@@ -309,22 +316,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             *eq = '\0';
-            xcb_client_message_event_t ev;
-            memset(&ev, 0, sizeof(ev));
-            ev.response_type = XCB_CLIENT_MESSAGE;
-            ev.format = 32;
-            ev.window = win;
-            ev.type = atom("_NET_WM_STATE");
-            ev.data.data32[0] = strcmp(spec, "add") == 0 ? 1 : 0;
             char *save = NULL, *a1 = strtok_r(eq + 1, ",", &save), *a2 = strtok_r(NULL, ",", &save);
-            ev.data.data32[1] = a1 ? atom(a1) : 0;
-            ev.data.data32[2] = a2 ? atom(a2) : 0;
-            ev.data.data32[3] = 1; /* source: an application */
-            xcb_send_event(conn, 0, screen->root,
-                           XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT | XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY,
-                           (const char *)&ev);
+            const uint32_t data[5] = {strcmp(spec, "add") == 0 ? 1u : 0u, a1 ? atom(a1) : 0,
+                                      a2 ? atom(a2) : 0, 1 /* source: an application */};
+            send_client_message(screen->root,
+                                XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT |
+                                    XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY,
+                                win, atom("_NET_WM_STATE"), data);
             free(spec);
-            free(xcb_get_input_focus_reply(conn, xcb_get_input_focus(conn), NULL));
             break;
         }
         default:

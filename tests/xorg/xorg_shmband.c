@@ -20,27 +20,8 @@
 #include <xcb/xcb.h>
 
 #include "../../gui-agent-linux/xf86-video-fenestra/fenext_client.h"
+#include "xorg_tap.h"
 
-static int test_no, failures;
-
-static void check(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool cond, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s %d - ", cond ? "ok" : "not ok", ++test_no);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    if (!cond)
-        failures++;
-}
-
-static void sync_conn(xcb_connection_t *c)
-{
-    free(xcb_get_input_focus_reply(c, xcb_get_input_focus(c), NULL));
-}
 
 static uint32_t image_pixel(int x, int y, uint32_t seed)
 {
