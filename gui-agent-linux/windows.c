@@ -255,7 +255,8 @@ static void handle_configure(struct agent *a, const xcb_configure_notify_event_t
     w->override_redirect = ev->override_redirect;
     if (!(resized || moved || or_changed))
         return;
-    if (w->announced && !(dom0_asked_for(w) && !or_changed))
+    bool dom0s_own = dom0_asked_for(w); /* dom0's CONFIGURE coming back */
+    if (w->announced && (or_changed || !dom0s_own))
         send_configure(a, w);
     if (resized && w->mapped && a->ready)
         pix_window_mapped(a, w);

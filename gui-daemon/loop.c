@@ -1,7 +1,6 @@
 /* guid main loop: poll and dispatch, nothing else. */
 #include <errno.h>
 #include <poll.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
@@ -28,8 +27,7 @@
 #define CLIPD_RETRY_MAX_MS 8000
 
 struct clipd_attach {
-    bool pending;   /* not delivered yet: retry at next_ms */
-    unsigned tries; /* failed deliveries so far */
+    unsigned tries; /* failed deliveries so far; > 0: retry at next_ms */
     uint64_t next_ms, wait_ms;
 };
 
@@ -46,7 +44,6 @@ static void attach_clipd(struct guid *g, struct clipd_attach *a, uint64_t now)
                                                                           : a->wait_ms * 2);
         a->tries++;
         a->next_ms = now + a->wait_ms;
-        a->pending = true;
         return;
     }
     if (rc == 0 && a->tries > 0)
@@ -78,7 +75,7 @@ int guid_loop_run(struct guid *g)
     for (;;) {
         guid_conn_check_broken(g->conn);
         uint64_t now = fen_monotonic_ms();
-        if (clipd.pending && now >= clipd.next_ms)
+        if (clipd.tries > 0 && now >= clipd.next_ms)
             attach_clipd(g, &clipd, now);
         if (guid_conn_state(g->conn) == GUID_CONN_DOWN && now >= next_try) {
             next_try = now + GUID_RETRY_MS;
@@ -124,7 +121,7 @@ int guid_loop_run(struct guid *g)
         int paint = guid_wstate_flush_due(g->ws, now);
         if (paint >= 0 && (timeout < 0 || paint < timeout))
             timeout = paint;
-        if (clipd.pending) {
+        if (clipd.tries > 0) {
             int retry = clipd.next_ms > now ? (int)(clipd.next_ms - now) : 0;
             if (timeout < 0 || retry < timeout)
                 timeout = retry;

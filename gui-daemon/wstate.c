@@ -421,7 +421,8 @@ static void ask_wm(struct guid_wstate *ws, struct guid_win *w, uint32_t set, uin
     uint32_t shown = w->dom0_flags & w->dom0_known;
     set &= ~shown;  /* already so */
     unset &= shown;
-    if ((set | unset) == 0 || ws->x.win_wm_request == NULL)
+    /* A withdrawn window is nothing to a WM (and asking costs no budget). */
+    if ((set | unset) == 0 || !w->mapped || ws->x.win_wm_request == NULL)
         return;
     if (!wm_ask_allowed(w)) {
         if (!w->wm_ask_dropped)

@@ -83,9 +83,9 @@ struct guid_xops {
     void (*win_transient)(void *ctx, struct guid_win *w, const struct guid_win *owner);
     void (*win_wm_flags)(void *ctx, struct guid_win *w);
     /* Optional: ask the dom0 WM to minimize (set) / restore (unset) and to
-     * maximize / unmaximize the window, for the guest (FEN_WMFLAG_MINIMIZED,
-     * FEN_WMFLAG_MAXIMIZED); what the WM does comes back through
-     * guid_wstate_dom0_wm_state. */
+     * maximize / unmaximize the (mapped) window, for the guest
+     * (FEN_WMFLAG_MINIMIZED, FEN_WMFLAG_MAXIMIZED); what the WM does comes
+     * back through guid_wstate_dom0_wm_state. */
     void (*win_wm_request)(void *ctx, struct guid_win *w, uint32_t set, uint32_t unset);
     void (*win_cursor)(void *ctx, struct guid_win *w);
     /* w->dump was just replaced by `dump` (already mapped): prepare to paint

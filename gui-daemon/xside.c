@@ -501,8 +501,6 @@ static void send_to_wm(struct guid_xside *xs, xcb_window_t win, xcb_atom_t type,
 static void win_wm_request(void *ctx, struct guid_win *w, uint32_t set, uint32_t unset)
 {
     struct guid_xside *xs = XS(ctx);
-    if (!w->mapped)
-        return; /* asks about a withdrawn window mean nothing to a WM */
     if (set & FEN_WMFLAG_MINIMIZED) {
         const uint32_t iconic[5] = {3 /* IconicState */};
         send_to_wm(xs, w->xid, xs->atom.wm_change_state, iconic);

@@ -449,7 +449,9 @@ int clipd_qube_paste(struct clipd_qube *q, const char *source, const char *text,
         return -1;
     }
     char *keep = malloc(length ? length : 1);
-    uint32_t id = ++q->paste_seq ? q->paste_seq : ++q->paste_seq; /* never 0 */
+    if (++q->paste_seq == 0)
+        q->paste_seq = 1; /* ids are never 0 */
+    uint32_t id = q->paste_seq;
     if (!keep || send_paste(q, id, text, length) < 0) {
         if (!keep || errno == ENOMEM) {
             snprintf(why, why_size, "out of memory");

@@ -81,6 +81,9 @@ static int setup(void **state)
     struct fen_error err;
     if (guid_wstate_handle(ws, &m, -1, &err) != FEN_OK)
         return -1;
+    struct fen_msg map = {.type = FEN_MSG_MAP, .window = 5}; /* WM requests need a mapped window */
+    if (guid_wstate_handle(ws, &map, -1, &err) != FEN_OK)
+        return -1;
     *state = ws;
     return 0;
 }
@@ -233,6 +236,21 @@ static void a_request_done_at_first_sight_reaches_the_guest(void **state)
     assert_sent(0, MIN, 0);
 }
 
+static void a_withdrawn_window_asks_nothing(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_msg m = {.type = FEN_MSG_UNMAP, .window = 5};
+    struct fen_error err;
+    assert_int_equal(guid_wstate_handle(ws, &m, -1, &err), FEN_OK);
+    for (int i = 0; i < 10; i++)
+        guest_asks(ws, MIN, 0);
+    assert_int_equal(F.asks, 0);
+    m.type = FEN_MSG_MAP; /* ... and spent none of its budget */
+    assert_int_equal(guid_wstate_handle(ws, &m, -1, &err), FEN_OK);
+    guest_asks(ws, MIN, 0);
+    assert_int_equal(F.asks, 1);
+}
+
 static void requests_to_the_wm_are_rate_limited(void **state)
 {
     struct guid_wstate *ws = *state;
@@ -270,6 +288,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_request_done_at_first_sight_reaches_the_guest, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(requests_to_the_wm_are_rate_limited, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_withdrawn_window_asks_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(a_fullscreen_grant_is_not_taken_for_maximize, setup,
                                         teardown),
     };
