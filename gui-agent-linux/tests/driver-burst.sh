@@ -16,7 +16,7 @@ if start_xorg G 1024x768; then ok "guest Xorg runs the fenestra driver"; else
     not_ok "guest Xorg runs the fenestra driver"; exit 1; fi
 CH=$T/ch
 mkdir -p "$CH"
-spawn agent "$BIN/gui-agent" --qube work --listen "local:$CH" --display "$G"
+start_agent agent work "$CH" "$G"
 start_guid guid work blue "$CH"
 check "the agent runs in driver mode" \
     wait_until 10 grep -q 'pixel mode: driver (zero copy)' "$T/agent.log"

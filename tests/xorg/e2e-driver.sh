@@ -17,7 +17,7 @@ if FEN_XORG_POOL_MB=2 start_xorg G 1280x1024; then ok "guest Xorg runs the fenes
     not_ok "guest Xorg runs the fenestra driver"; exit 1; fi
 CH=$T/ch
 mkdir -p "$CH"
-spawn agent "$BIN/gui-agent" --qube work --listen "local:$CH" --display "$G"
+start_agent agent work "$CH" "$G"
 start_guid guid work blue "$CH"
 check "the agent runs in driver mode" \
     wait_until 10 grep -q 'pixel mode: driver (zero copy)' "$T/agent.log"
@@ -103,7 +103,7 @@ fi
 # The agent crashes: the server drops its holds; a new agent finds the
 # driver again and dom0 gets every window back, exact.
 crash agent
-spawn agent2 "$BIN/gui-agent" --qube work --listen "local:$CH" --display "$G"
+start_agent agent2 work "$CH" "$G"
 check "a restarted agent is in driver mode again" \
     wait_until 10 grep -q 'pixel mode: driver (zero copy)' "$T/agent2.log"
 if wait_dom0_win WB2 work 'bordered$' 15; then
