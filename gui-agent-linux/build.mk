@@ -7,7 +7,7 @@ GA_PURE_SRCS := gui-agent-linux/damage_merge.c gui-agent-linux/modsync.c \
 	gui-agent-linux/cursor_names.c gui-agent-linux/prop_parse.c
 GA_SRCS := gui-agent-linux/main.c gui-agent-linux/conn.c gui-agent-linux/windows.c \
 	gui-agent-linux/pixels.c gui-agent-linux/props.c gui-agent-linux/ewmh.c gui-agent-linux/input.c \
-	gui-agent-linux/driver_mode.c $(GA_PURE_SRCS)
+	gui-agent-linux/driver_mode.c gui-agent-linux/driver_dump.c $(GA_PURE_SRCS)
 GA_XCB := xcb xcb-composite xcb-damage xcb-xfixes xcb-shm xcb-xtest
 $(call program,gui-agent,$(GA_SRCS),$(LIB_fenestra),$(call pc_libs,$(GA_XCB)) $(FEN_LIBS),$(call pc_cflags,$(GA_XCB)))
 

@@ -179,7 +179,7 @@ static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
             conn_drop(a, "cannot announce the page pool");
         return;
     }
-    if (a->drv && announce_pool(a, drv_mode_pool(a->drv)) < 0) {
+    if (a->drv && drv_mode_pool(a->drv) && announce_pool(a, drv_mode_pool(a->drv)) < 0) {
         if (a->chan == ch)
             conn_drop(a, "cannot announce the driver's page pool");
         return;

@@ -15,6 +15,8 @@
  */
 #include "driver_mode.h"
 
+#include "driver_dump.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -27,8 +29,6 @@
 /* The extension's xcb client is compiled into this file so that the agent
  * links one source for driver mode (the driver tests build it alone). */
 #include "xf86-video-fenestra/fenext_client.c"
-
-#define DRV_POOL_ID 1u
 
 struct drv_hold {
     uint32_t xid;
@@ -50,7 +50,7 @@ struct drv_mode {
     size_t nwindows, cap;
 };
 
-struct drv_mode *drv_mode_open(xcb_connection_t *conn)
+struct drv_mode *drv_mode_open(xcb_connection_t *conn, enum drv_chan chan)
 {
     int present = fenext_present(conn);
     if (present <= 0) {
@@ -58,11 +58,42 @@ struct drv_mode *drv_mode_open(xcb_connection_t *conn)
                 FENEXT_NAME);
         return NULL;
     }
-    uint32_t major = 0, minor = 0, pages = 0;
-    if (fenext_query_version(conn, &major, &minor, &pages) < 0 || major != FENEXT_MAJOR) {
+    uint32_t major = 0, minor = 0, pages = 0, kind = 0;
+    if (fenext_query_version(conn, &major, &minor, &pages, &kind) < 0 || major != FENEXT_MAJOR) {
         fen_log(INFO, "copy mode: %s extension version %u.%u unusable (want %u.x)", FENEXT_NAME,
                 major, minor, FENEXT_MAJOR);
         return NULL;
+    }
+    if (pages == 0) {
+        fen_log(INFO, "copy mode: the fenestra driver runs without a pixmap pool (see its log)");
+        return NULL;
+    }
+    /* The pages must be of a kind the channel carries: a memfd rides only on
+     * a local channel, grant refs mean something only to a Xen peer. */
+    if (kind == FENEXT_POOL_XEN && chan != DRV_CHAN_XEN) {
+        fen_log(INFO, "copy mode: the fenestra driver grants its pixmaps to a Xen domain, but "
+                "this channel is not a Xen one");
+        return NULL;
+    }
+    if (kind == FENEXT_POOL_LOCAL && chan != DRV_CHAN_LOCAL) {
+        fen_log(INFO, "copy mode: the fenestra driver's pool is a local memfd, which this "
+                "channel cannot carry (Option \"PoolBackend\" \"xen:0\" for a Xen guest)");
+        return NULL;
+    }
+    if (kind != FENEXT_POOL_LOCAL && kind != FENEXT_POOL_XEN) {
+        fen_log(INFO, "copy mode: unknown pool kind %u from the fenestra driver", kind);
+        return NULL;
+    }
+    struct drv_mode *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->conn = conn;
+    d->pool_pages = pages;
+    if (kind == FENEXT_POOL_XEN) {
+        /* Grant refs come with each window's pages; nothing to announce. */
+        fen_log(INFO, "driver mode: fenestra driver %u.%u, pixmaps in Xen grants (at most %u "
+                "pages)", major, minor, pages);
+        return d;
     }
     uint32_t fd_pages = 0;
     int fd = fenext_get_pool(conn, &fd_pages);
@@ -70,11 +101,7 @@ struct drv_mode *drv_mode_open(xcb_connection_t *conn)
         fen_log(INFO, "copy mode: the fenestra driver did not hand out its page pool");
         if (fd >= 0)
             close(fd);
-        return NULL;
-    }
-    struct drv_mode *d = calloc(1, sizeof *d);
-    if (!d) {
-        close(fd);
+        free(d);
         return NULL;
     }
     d->pool = fen_pool_adopt_fd(fd, fd_pages, DRV_POOL_ID); /* takes fd */
@@ -83,7 +110,6 @@ struct drv_mode *drv_mode_open(xcb_connection_t *conn)
         free(d);
         return NULL;
     }
-    d->conn = conn;
     d->pool_pages = fd_pages;
     fen_log(INFO, "driver mode: fenestra driver %u.%u, pool of %u pages", major, minor, fd_pages);
     return d;
@@ -154,45 +180,6 @@ static void drv_window_drop(struct drv_mode *d, struct drv_window *win)
     *win = d->windows[--d->nwindows];
 }
 
-/* Turn the driver's pixmap description into the dump of the window's
- * content (the pixmap includes the border).  0 or -1 when inconsistent. */
-static int drv_fill_dump(const struct drv_mode *d, const struct fenext_window_pages *p,
-                         struct fen_msg_window_dump *dump, uint32_t *first_ref)
-{
-    uint64_t bw = p->border_width;
-    if (p->depth != 24 && p->depth != 32)
-        return -1;
-    if (p->width <= 2 * bw || p->height <= 2 * bw)
-        return -1;
-    uint64_t width = p->width - 2 * bw, height = p->height - 2 * bw;
-    if (width > FEN_MAX_WINDOW_WIDTH || height > FEN_MAX_WINDOW_HEIGHT)
-        return -1;
-    if ((uint64_t)p->stride < (uint64_t)p->width * 4 || p->stride % 4 || p->stride > FEN_MAX_STRIDE)
-        return -1;
-    if ((uint64_t)p->first_page + p->npages > d->pool_pages ||
-        (uint64_t)p->stride * p->height > (uint64_t)p->npages * FENEXT_PAGE_SIZE)
-        return -1;
-    uint64_t skip = bw * p->stride + bw * 4; /* content origin inside the pixmap */
-    uint64_t offset = skip % FENEXT_PAGE_SIZE;
-    uint64_t num_refs = (offset + (uint64_t)p->stride * height + FENEXT_PAGE_SIZE - 1) /
-                        FENEXT_PAGE_SIZE;
-    if (skip / FENEXT_PAGE_SIZE + num_refs > p->npages)
-        return -1;
-    *first_ref = p->first_page + (uint32_t)(skip / FENEXT_PAGE_SIZE);
-    uint32_t serial = dump->serial;
-    memset(dump, 0, sizeof *dump);
-    dump->serial = serial;
-    dump->kind = FEN_DUMP_LOCAL_POOL;
-    dump->width = (uint32_t)width;
-    dump->height = (uint32_t)height;
-    dump->stride = p->stride;
-    dump->offset = (uint32_t)offset;
-    dump->format = p->depth == 32 ? FEN_FORMAT_ARGB8888 : FEN_FORMAT_XRGB8888;
-    dump->pool_id = DRV_POOL_ID;
-    dump->num_refs = (uint32_t)num_refs;
-    return 0;
-}
-
 int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_window_dump *dump,
                           uint32_t **refs)
 {
@@ -211,8 +198,10 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         fen_log(INFO, "window 0x%x: pixmap not in the driver pool, copy mode for it", w);
         return -1;
     }
-    uint32_t first = 0;
-    if (drv_fill_dump(d, &p, dump, &first) < 0) {
+    uint32_t *r = NULL;
+    int rc = drv_dump_build(&p, d->pool_pages, dump, &r);
+    free(p.grefs);
+    if (rc < 0) {
         fen_log(WARN, "window 0x%x: driver reported an inconsistent pixmap "
                 "(%ux%u bw %u stride %u pages %u+%u depth %u), copy mode for it",
                 w, p.width, p.height, p.border_width, p.stride, p.first_page, p.npages, p.depth);
@@ -220,14 +209,7 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         xcb_flush(d->conn);
         return -1;
     }
-    uint32_t *r = malloc(dump->num_refs * sizeof *r);
-    if (!r) {
-        fenext_release_hold(d->conn, hold);
-        xcb_flush(d->conn);
-        return -1;
-    }
-    for (uint32_t i = 0; i < dump->num_refs; i++)
-        r[i] = first + i;
+    dump->serial = serial;
 
     if (win->nholds && win->holds[win->nholds - 1].block == p.block) {
         /* Same pixmap as the newest hold: one hold is enough, but the serial
@@ -241,8 +223,12 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         free(r);
         return -1;
     }
-    fen_log(INFO, "window 0x%x: %ux%u in driver pool pages %u..%u (zero copy)", w, dump->width,
-            dump->height, first, first + dump->num_refs - 1);
+    if (dump->kind == FEN_DUMP_XEN_GRANT)
+        fen_log(INFO, "window 0x%x: %ux%u in %u granted pages (zero copy)", w, dump->width,
+                dump->height, dump->num_refs);
+    else
+        fen_log(INFO, "window 0x%x: %ux%u in driver pool pages %u..%u (zero copy)", w,
+                dump->width, dump->height, r[0], r[0] + dump->num_refs - 1);
     *refs = r;
     return 0;
 }

@@ -15,12 +15,21 @@
 struct fen_pool;
 struct drv_mode;
 
-/* Is the X server on `conn` running the fenestra driver?  NULL when not
- * (copy mode), with the reason logged at INFO. */
-struct drv_mode *drv_mode_open(xcb_connection_t *conn);
+/* The agent's channel to dom0, which decides what pages it can carry. */
+enum drv_chan {
+    DRV_CHAN_LOCAL, /* local: a memfd rides along (SCM_RIGHTS) */
+    DRV_CHAN_XEN,   /* xen: grant refs */
+    DRV_CHAN_OTHER, /* e.g. tcp: neither, driver mode is not used */
+};
 
-/* The driver's pixmap pool (a sealed memfd) wrapped as a fen_pool with
- * pool_id 1, to announce to dom0 after each (re)connect.  Owned by d. */
+/* Is the X server on `conn` running the fenestra driver, with pages the
+ * channel can carry (a local pool on a local channel, Xen grants on a Xen
+ * one)?  NULL when not (copy mode), with the reason logged at INFO. */
+struct drv_mode *drv_mode_open(xcb_connection_t *conn, enum drv_chan chan);
+
+/* The driver's local pixmap pool (a sealed memfd) wrapped as a fen_pool with
+ * pool_id 1, to announce to dom0 after each (re)connect; NULL for Xen grants
+ * (nothing to announce).  Owned by d. */
 struct fen_pool *drv_mode_pool(struct drv_mode *d);
 
 /* Pages backing top-level window w's current composite pixmap: fills `dump`

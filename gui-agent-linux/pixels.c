@@ -88,7 +88,7 @@ int pix_init(struct agent *a, size_t pool_pages)
     if (!(a->scratch_seg = attach_fd(a, a->scratch_fd)))
         return -1;
 
-    a->drv = drv_mode_open(a->conn);
+    a->drv = drv_mode_open(a->conn, a->local ? DRV_CHAN_LOCAL : a->xen ? DRV_CHAN_XEN : DRV_CHAN_OTHER);
     fen_log(INFO, "pixel mode: %s (pool of %zu pages%s)",
             a->drv ? "driver (zero copy) with MIT-SHM copy fallback" : "MIT-SHM copy", pool_pages,
             a->pool_seg ? ", attached to the X server" : ", staged copies");
@@ -119,7 +119,7 @@ int pix_announce(struct agent *a)
         fen_log_errno(WARN, "announcing the page pool failed");
         return -1;
     }
-    if (a->drv && fen_pool_announce(drv_mode_pool(a->drv), a->chan) < 0) {
+    if (a->drv && drv_mode_pool(a->drv) && fen_pool_announce(drv_mode_pool(a->drv), a->chan) < 0) {
         fen_log_errno(WARN, "announcing the driver's pool failed");
         return -1;
     }

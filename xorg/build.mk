@@ -17,7 +17,7 @@ XORG_DRV_CFLAGS := -std=gnu11 -g -O2 -pipe -fPIC $(WARN) -fstack-protector-stron
 
 $(XORG_DRV): $(XORG_DRV_SRCS) $(wildcard $(XORG_DRV_SRC)/*.h) xorg/build.mk
 	@mkdir -p $(@D)
-	$(CC) $(XORG_DRV_CFLAGS) -shared -Wl,-z,relro -Wl,-z,noexecstack -o $@ $(XORG_DRV_SRCS)
+	$(CC) $(XORG_DRV_CFLAGS) -shared -Wl,-z,relro -Wl,-z,noexecstack -o $@ $(XORG_DRV_SRCS) -lxengnttab
 EXTRA_TARGETS += $(XORG_DRV)
 
 # Test helper (not a test by itself: tests/xorg/driver-pixels.sh runs it
@@ -52,5 +52,5 @@ $(call test_script,tests/xorg/e2e-driver.sh,xorg)
 $(call test_script,tests/xorg/gl-driver.sh,xorg)
 $(call test_script,tests/xorg/integration-on-xorg.sh,xorg)
 
-# driver_mode.c's pixmap report -> WINDOW_DUMP translation (no X server).
-$(call test_program,test_driver_mode_dump,tests/xorg/test_driver_mode_dump.c,$(LIB_fenestra),-lcmocka $(call pc_libs,xcb) $(FEN_LIBS),,xorg)
+# driver_dump.c: the agent's pixmap report -> WINDOW_DUMP translation (no X server).
+$(call test_program,test_driver_mode_dump,tests/xorg/test_driver_mode_dump.c gui-agent-linux/driver_dump.c,$(LIB_fenestra),-lcmocka $(FEN_LIBS),,xorg)

@@ -2,8 +2,9 @@
  *
  *   fenestra_driver.c  module data, Probe, PreInit, ScreenInit, CloseScreen
  *   fenestra_randr.c   RandR 1.2 CRTC/output and screen resize
- *   fenestra_pool.c    the sealed memfd page pool and the pixmap hooks that
- *                      put composite window pixmaps into it
+ *   fenestra_pool.c    the page pool (a sealed memfd, or Xen grants) and the
+ *                      pixmap hooks that put composite window pixmaps into it
+ *   fenestra_xenpool.c Xen grant-backed pixmap pages (PoolBackend xen:DOMID)
  *   fenestra_ext.c     the FENESTRA X extension (fenext_proto.h)
  *   fenestra_shmband.c large MIT-SHM puts into pool windows run as bands */
 #ifndef FENESTRA_DRV_H
@@ -21,17 +22,26 @@
 #define FENESTRA_DRIVER_NAME "fenestra"
 #define FENESTRA_NAME "FENESTRA"
 #define FENESTRA_VERSION_MAJOR 1
-#define FENESTRA_VERSION_MINOR 0
-#define FENESTRA_VERSION 1000
+#define FENESTRA_VERSION_MINOR 1
+#define FENESTRA_VERSION 1001
 
 /* A run of pool pages holding one pixmap.  Referenced by the pixmap (until
  * it is destroyed) and by each HOLD resource a client took on it; the pages
  * go back to the pool when the last reference is dropped. */
 struct fen_block {
     struct fen_drv_pool *pool;
-    uint32_t first_page, npages;
+    void *bits;
+    uint32_t first_page, npages; /* local: pages of the memfd */
+    uint32_t *grefs;             /* xen: npages grant refs (NULL for local) */
     uint32_t serial;
     int refs;
+};
+
+/* Where pool pixmaps live (Option "PoolBackend"). */
+enum fen_pool_backend {
+    FEN_POOL_LOCAL = 0, /* "local": one sealed memfd, handed to the agent */
+    FEN_POOL_XEN = 1,   /* "xen:DOMID": pages granted to DOMID */
+    FEN_POOL_NONE = 2,  /* misconfigured: no pool, the agent copies */
 };
 
 struct fen_drv_pool; /* fenestra_pool.c */
@@ -40,6 +50,8 @@ struct fen_drv {
     /* options */
     uint32_t pool_mb;
     uint32_t put_band_pixels; /* 0: MIT-SHM puts run whole */
+    enum fen_pool_backend pool_backend;
+    uint32_t xen_domid; /* FEN_POOL_XEN: the domain the pages are granted to */
     /* screen */
     void *fb;         /* screen pixmap memory (videoRam kB, reserved up front) */
     size_t fb_bytes;
@@ -67,8 +79,20 @@ void fen_pool_screen_close(ScreenPtr screen);
 struct fen_block *fen_pixmap_block(PixmapPtr pixmap);
 void fen_block_ref(struct fen_block *b);
 void fen_block_unref(struct fen_block *b);
+/* Local pools: the memfd (-1 for a Xen pool). */
 int fen_pool_fd(const struct fen_drv_pool *pool);
 uint32_t fen_pool_pages(const struct fen_drv_pool *pool);
+enum fen_pool_backend fen_pool_backend(const struct fen_drv_pool *pool);
+
+/* fenestra_xenpool.c */
+struct fen_xen_pool;
+/* NULL (logged) when the grant device cannot be opened (no Xen). */
+struct fen_xen_pool *fen_xenpool_open(int scrn_index, uint32_t domid, uint32_t max_pages);
+/* Zeroed, writable pages granted read-only to the domain, refs[npages]
+ * filled; NULL when over max_pages or the grant fails (logged once). */
+void *fen_xenpool_share(struct fen_xen_pool *x, uint32_t npages, uint32_t *refs);
+void fen_xenpool_unshare(struct fen_xen_pool *x, void *bits, uint32_t npages);
+void fen_xenpool_close(struct fen_xen_pool *x); /* accepts NULL */
 /* Register the pixmap private key (every ScreenInit, before any pixmap). */
 Bool fen_pool_register_keys(void);
 

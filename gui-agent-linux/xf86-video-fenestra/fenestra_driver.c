@@ -5,6 +5,7 @@
  * them.  See docs/xorg-driver.md. */
 #include "fenestra.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -33,8 +34,11 @@ static DriverRec fen_driver = {
 enum { FEN_CHIP = 0 };
 static SymTabRec fen_chipsets[] = {{FEN_CHIP, "fenestra"}, {-1, NULL}};
 
-enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS };
+enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS, OPTION_POOL_BACKEND };
 static const OptionInfoRec fen_options[] = {
+    /* where window pixmaps live: "local" (a sealed memfd, default) or
+     * "xen:DOMID" (pages granted to DOMID, normally 0: dom0) */
+    {OPTION_POOL_BACKEND, "PoolBackend", OPTV_STRING, {0}, FALSE},
     /* size of the shared window pixmap pool, MB (default 256) */
     {OPTION_POOL_MB, "PoolMB", OPTV_INTEGER, {0}, FALSE},
     /* MIT-SHM puts into pool windows run in bands of this many pixels so
@@ -42,6 +46,28 @@ static const OptionInfoRec fen_options[] = {
     {OPTION_PUT_BAND_PIXELS, "PutBandPixels", OPTV_INTEGER, {0}, FALSE},
     {-1, NULL, OPTV_NONE, {0}, FALSE},
 };
+
+/* "local" or "xen:DOMID" (decimal, below DOMID_FIRST_RESERVED 0x7ff0: the
+ * rule of the channel specs, protocol/src/channel.c). */
+static Bool parse_pool_backend(const char *s, enum fen_pool_backend *backend, uint32_t *domid)
+{
+    if (!s || strcmp(s, "local") == 0) {
+        *backend = FEN_POOL_LOCAL;
+        return TRUE;
+    }
+    if (strncmp(s, "xen:", 4) != 0)
+        return FALSE;
+    const char *d = s + 4;
+    size_t n = strlen(d);
+    if (n < 1 || n > 5 || strspn(d, "0123456789") != n)
+        return FALSE;
+    long v = strtol(d, NULL, 10);
+    if (v >= 0x7ff0)
+        return FALSE;
+    *backend = FEN_POOL_XEN;
+    *domid = (uint32_t)v;
+    return TRUE;
+}
 
 #define FEN_DEFAULT_POOL_MB 256
 #define FEN_DEFAULT_PUT_BAND_PIXELS (1024 * 1024) /* two bands at 1080p: docs/performance.md */
@@ -178,6 +204,15 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
     xf86GetOptValInteger(options, OPTION_POOL_MB, &pool_mb);
     int band_pixels = FEN_DEFAULT_PUT_BAND_PIXELS;
     xf86GetOptValInteger(options, OPTION_PUT_BAND_PIXELS, &band_pixels);
+    const char *backend = xf86GetOptValString(options, OPTION_POOL_BACKEND);
+    if (!parse_pool_backend(backend, &drv->pool_backend, &drv->xen_domid)) {
+        /* A guest whose X server does not start has no desktop at all: run,
+         * without zero copy, and say why. */
+        xf86DrvMsg(scrn->scrnIndex, X_ERROR,
+                   "fenestra: PoolBackend \"%s\" is neither \"local\" nor \"xen:DOMID\"; no "
+                   "pixmap pool, the agent copies windows\n", backend);
+        drv->pool_backend = FEN_POOL_NONE;
+    }
     free(options);
     if (band_pixels < 0) {
         xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PutBandPixels must be >= 0\n");

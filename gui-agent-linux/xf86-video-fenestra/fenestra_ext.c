@@ -46,6 +46,8 @@ static int proc_query_version(ClientPtr client)
         .minor = FENEXT_MINOR,
         .pool_pages = pool ? fen_pool_pages(pool) : 0,
         .page_size = FENEXT_PAGE_SIZE,
+        .pool_kind = pool && fen_pool_backend(pool) == FEN_POOL_XEN ? FENEXT_POOL_XEN
+                                                                   : FENEXT_POOL_LOCAL,
     };
     WriteToClient(client, sizeof rep, &rep);
     return Success;
@@ -58,11 +60,12 @@ static int proc_get_pool(ClientPtr client)
     struct fen_drv_pool *pool = ext_pool();
     if (!pool)
         return BadAlloc;
-    if (WriteFdToClient(client, fen_pool_fd(pool), FALSE) < 0)
+    int fd = fen_pool_fd(pool); /* -1: Xen grants, nothing to hand out */
+    if (fd >= 0 && WriteFdToClient(client, fd, FALSE) < 0)
         return BadAlloc;
     struct fenext_get_pool_reply rep = {
         .type = X_Reply,
-        .nfd = 1,
+        .nfd = fd >= 0,
         .sequence = client->sequence,
         .pool_pages = fen_pool_pages(pool),
     };
@@ -108,6 +111,13 @@ static int proc_get_window_pages(ClientPtr client)
         rep.block = b->serial;
         rep.depth = pixmap->drawable.depth;
         rep.border_width = win->borderWidth;
+        if (b->grefs) {
+            rep.first_page = 0;
+            rep.length += b->npages;
+            WriteToClient(client, sizeof rep, &rep);
+            WriteToClient(client, (int)(b->npages * 4u), b->grefs);
+            return Success;
+        }
     }
     WriteToClient(client, sizeof rep, &rep);
     return Success;

@@ -43,7 +43,7 @@ static void *fenext_roundtrip(xcb_connection_t *conn, void *req, size_t len, uin
 }
 
 int fenext_query_version(xcb_connection_t *conn, uint32_t *major, uint32_t *minor,
-                         uint32_t *pool_pages)
+                         uint32_t *pool_pages, uint32_t *pool_kind)
 {
     struct fenext_query_version_req req = {
         .minor_opcode = X_FenextQueryVersion,
@@ -58,6 +58,7 @@ int fenext_query_version(xcb_connection_t *conn, uint32_t *major, uint32_t *mino
     *major = rep->major;
     *minor = rep->minor;
     *pool_pages = rep->pool_pages;
+    *pool_kind = rep->pool_kind;
     free(rep);
     return 0;
 }
@@ -99,6 +100,20 @@ int fenext_get_window_pages(xcb_connection_t *conn, xcb_window_t window, uint32_
         return -1;
     }
     out->shared = rep->status == FENEXT_SHARED;
+    /* Xen pools: exactly npages grant refs follow. */
+    uint32_t extra = rep->length - 2;
+    if (extra && (!out->shared || extra != rep->npages)) {
+        free(rep);
+        return -1;
+    }
+    if (extra) {
+        out->grefs = malloc((size_t)extra * 4u);
+        if (!out->grefs) {
+            free(rep);
+            return -1;
+        }
+        memcpy(out->grefs, rep + 1, (size_t)extra * 4u);
+    }
     if (out->shared) {
         out->first_page = rep->first_page;
         out->npages = rep->npages;

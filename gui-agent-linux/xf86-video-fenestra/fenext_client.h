@@ -10,7 +10,9 @@
 /* Pages backing a window's composite pixmap, as the driver reports them. */
 struct fenext_window_pages {
     int shared; /* 0: not in the pool (copy mode); the rest is then unset */
-    uint32_t first_page, npages;
+    uint32_t first_page, npages; /* local pools: a run of the memfd's pages */
+    uint32_t *grefs;             /* Xen pools: npages grant refs (malloc'd,
+                                    the caller frees); NULL for local pools */
     uint32_t width, height; /* pixmap size, border included */
     uint32_t stride;
     uint32_t block; /* changes whenever the window gets a new pixmap */
@@ -22,9 +24,11 @@ struct fenext_window_pages {
  * broken. */
 int fenext_present(xcb_connection_t *conn);
 
-/* QueryVersion: 0 with the server's version and pool size, -1 on error. */
+/* QueryVersion: 0 with the server's version, pool size (0: no pool) and
+ * kind (enum fenext_pool_kind), -1 on error. */
 int fenext_query_version(xcb_connection_t *conn, uint32_t *major, uint32_t *minor,
-                         uint32_t *pool_pages) __attribute__((warn_unused_result));
+                         uint32_t *pool_pages, uint32_t *pool_kind)
+    __attribute__((warn_unused_result));
 
 /* GetPool: the pool memfd (caller owns it) and its size in pages; -1 on error. */
 int fenext_get_pool(xcb_connection_t *conn, uint32_t *pool_pages)

@@ -9,10 +9,15 @@
  * the agent runs on the same machine as the server).
  *
  * Requests:
- *   QueryVersion      -> version + pool size in pages
- *   GetPool           -> the pool memfd (one fd, sealed SHRINK|GROW|SEAL)
- *   GetWindowPages    -> the run of pool pages backing a window's current
- *                        composite pixmap; with hold != None the client also
+ *   QueryVersion      -> version, pool size in pages (0: no pool) and kind
+ *                        (1.1: FENEXT_POOL_LOCAL or FENEXT_POOL_XEN; a 1.0
+ *                        server sends 0 = local)
+ *   GetPool           -> local pools: the pool memfd (one fd, sealed
+ *                        SHRINK|GROW|SEAL); Xen pools: no fd (nfd 0)
+ *   GetWindowPages    -> the pages backing a window's current composite
+ *                        pixmap: local, a run of pool pages (first_page,
+ *                        npages); Xen, npages grant refs following the
+ *                        reply (length = 2 + npages); with hold != None the client also
  *                        creates a HOLD resource that keeps those pages
  *                        allocated (even after the pixmap is destroyed by a
  *                        resize) until ReleaseHold or the client disconnects
@@ -26,7 +31,7 @@
 
 #define FENEXT_NAME "FENESTRA"
 #define FENEXT_MAJOR 1u
-#define FENEXT_MINOR 0u
+#define FENEXT_MINOR 1u
 #define FENEXT_PAGE_SIZE 4096u
 
 enum fenext_minor {
@@ -34,6 +39,12 @@ enum fenext_minor {
     X_FenextGetPool = 1,
     X_FenextGetWindowPages = 2,
     X_FenextReleaseHold = 3,
+};
+
+/* QueryVersion's pool_kind. */
+enum fenext_pool_kind {
+    FENEXT_POOL_LOCAL = 0, /* page numbers into the memfd of GetPool */
+    FENEXT_POOL_XEN = 1,   /* grant refs, granted to the domain the driver names */
 };
 
 /* GetWindowPages reply status (the reply's data byte). */
@@ -60,7 +71,8 @@ struct fenext_query_version_reply {
     uint32_t minor;
     uint32_t pool_pages;
     uint32_t page_size;
-    uint32_t pad1, pad2;
+    uint32_t pool_kind; /* enum fenext_pool_kind (1.1; 0 from 1.0 servers) */
+    uint32_t pad2;
 };
 
 struct fenext_get_pool_req {
@@ -90,8 +102,8 @@ struct fenext_get_window_pages_reply {
     uint8_t type;
     uint8_t status; /* enum fenext_status */
     uint16_t sequence;
-    uint32_t length;     /* 2 */
-    uint32_t first_page; /* the pixmap's bits start at first_page * 4096 */
+    uint32_t length;     /* 2; Xen pools: 2 + npages (the grant refs follow) */
+    uint32_t first_page; /* local: the pixmap's bits start at first_page * 4096 */
     uint32_t npages;     /* consecutive pages */
     uint32_t width;      /* pixmap size: window size + 2 * border_width */
     uint32_t height;

@@ -63,6 +63,34 @@ if FEN_XORG_POOL_MB=1 FEN_XORG_PUT_BAND_PIXELS=65536 start_xorg S 1024x768; then
 else
     not_ok "Xorg starts with a 1 MB pool"
 fi
+# PoolBackend: xen:0 where there is no Xen (as here), and a bad value. The
+# server runs without a pool, says why, shares no window, and the agent
+# copies.  (On a Xen guest with gntalloc, xen:0 would work: not checked.)
+nopool_server() { # NAME BACKEND LOG-PATTERN WHAT
+    if FEN_XORG_POOL_BACKEND=$2 start_xorg "$1" 800x600; then
+        check "PoolBackend $2: $4" grep -q "$3" "$T/xorg-$1.server.log"
+        relay_tap env DISPLAY="${!1}" "$FENESTRA_BUILD/tests/xorg-pixels" nopool
+        mkdir -p "$T/ch-$1"
+        spawn "agent-$1" "$BIN/gui-agent" --qube "nopool-$1" --listen "local:$T/ch-$1" \
+            --display "${!1}"
+        check "PoolBackend $2: the agent logs copy mode (no pool)" \
+            wait_until 10 eval "grep -q 'copy mode: the fenestra driver runs without a pixmap pool' \"\$T/agent-$1.log\" &&
+                                grep -q 'pixel mode: MIT-SHM copy' \"\$T/agent-$1.log\""
+        stop "agent-$1"
+        stop "xorg-$1"
+    else
+        not_ok "Xorg starts with PoolBackend $2"
+    fi
+}
+if [ -e /dev/xen/gntalloc ]; then
+    skip_test "PoolBackend xen:0 without Xen" "this machine has /dev/xen/gntalloc"
+else
+    nopool_server XN xen:0 'PoolBackend xen:0: cannot open the grant device' \
+        "the driver logs that it cannot grant pages"
+fi
+nopool_server XB xen:banana '(EE) .*PoolBackend "xen:banana" is neither' \
+    "a malformed value is an error in the log"
+
 # Without the driver (Xvfb) the agent's probe finds no FENESTRA extension
 # and it runs in copy mode, saying so.
 if start_xvfb PLAIN 800x600x24; then

@@ -120,6 +120,27 @@ static void resize_window(xcb_connection_t *c, xcb_window_t w, int width, int he
     sync_conn(c);
 }
 
+/* Pixels of window w (read with GetImage) that differ from pattern(seed);
+ * -1 when it cannot be read. */
+static long count_window_bad(xcb_connection_t *c, xcb_window_t w, uint32_t seed, int width,
+                             int height)
+{
+    xcb_get_image_reply_t *img = xcb_get_image_reply(
+        c, xcb_get_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, w, 0, 0, (uint16_t)width, (uint16_t)height,
+                         ~0u),
+        NULL);
+    long bad = -1;
+    if (img && xcb_get_image_data_length(img) == width * height * 4) {
+        const uint32_t *px = (const uint32_t *)xcb_get_image_data(img);
+        bad = 0;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                bad += (px[y * width + x] & 0xffffff) != pattern(seed, x, y);
+    }
+    free(img);
+    return bad;
+}
+
 static int run_exhaust(xcb_connection_t *c, xcb_screen_t *s)
 {
     /* The server runs with PoolMB=1: a 1000x800 window (3.2 MB) cannot fit. */
@@ -128,17 +149,7 @@ static int run_exhaust(xcb_connection_t *c, xcb_screen_t *s)
     struct fenext_window_pages p;
     int rc = fenext_get_window_pages(c, w, xcb_generate_id(c), &p);
     check(rc == 0 && !p.shared, "a window too big for the pool is reported not shared");
-    xcb_get_image_reply_t *img = xcb_get_image_reply(
-        c, xcb_get_image(c, XCB_IMAGE_FORMAT_Z_PIXMAP, w, 0, 0, 1000, 800, ~0u), NULL);
-    long bad = -1;
-    if (img && xcb_get_image_data_length(img) == 1000 * 800 * 4) {
-        const uint32_t *px = (const uint32_t *)xcb_get_image_data(img);
-        bad = 0;
-        for (int y = 0; y < 800; y++)
-            for (int x = 0; x < 1000; x++)
-                bad += (px[y * 1000 + x] & 0xffffff) != pattern(9, x, y);
-    }
-    free(img);
+    long bad = count_window_bad(c, w, 9, 1000, 800);
     check(bad == 0, "it still renders in fb memory (%ld bad pixels)", bad);
     xcb_window_t small = make_window(c, s, s->root, 100, 100, 0);
     rc = fenext_get_window_pages(c, small, 0, &p);
@@ -204,6 +215,29 @@ static int run_bordered(xcb_connection_t *c, xcb_screen_t *s)
     return 0;
 }
 
+/* A server whose driver runs without a pool (PoolBackend xen:N without Xen,
+ * or a bad PoolBackend): the extension says so, hands out no pool, shares no
+ * window, and windows draw as usual. */
+static int run_nopool(xcb_connection_t *c, xcb_screen_t *s)
+{
+    uint32_t major = 0, minor = 0, pages = ~0u, kind = ~0u, fd_pages = 0;
+    int rc = fenext_query_version(c, &major, &minor, &pages, &kind);
+    check(rc == 0 && major == FENEXT_MAJOR && minor >= 1 && pages == 0,
+          "version %u.%u says there is no pool (%u pages)", major, minor, pages);
+    int fd = fenext_get_pool(c, &fd_pages);
+    check(fd < 0 && !xcb_connection_has_error(c), "GetPool hands out nothing");
+    if (fd >= 0)
+        close(fd);
+    xcb_window_t w = make_window(c, s, s->root, 64, 48, 0);
+    draw_pattern(c, w, 5, 64, 48);
+    struct fenext_window_pages p;
+    rc = fenext_get_window_pages(c, w, 0, &p);
+    check(rc == 0 && !p.shared && !p.grefs, "a redirected window is not in a pool");
+    long bad = count_window_bad(c, w, 5, 64, 48);
+    check(bad == 0, "the window draws as usual (%ld bad pixels)", bad);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     xcb_connection_t *c = xcb_connect(NULL, NULL);
@@ -222,10 +256,13 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "exhaust") == 0)
         return run_exhaust(c, s);
 
-    uint32_t major = 0, minor = 0, pages = 0;
-    int rc = fenext_query_version(c, &major, &minor, &pages);
-    check(rc == 0 && major == FENEXT_MAJOR && pages > 0, "version %u.%u, pool of %u pages", major,
-          minor, pages);
+    if (argc > 1 && strcmp(argv[1], "nopool") == 0)
+        return run_nopool(c, s);
+
+    uint32_t major = 0, minor = 0, pages = 0, kind = ~0u;
+    int rc = fenext_query_version(c, &major, &minor, &pages, &kind);
+    check(rc == 0 && major == FENEXT_MAJOR && pages > 0 && kind == FENEXT_POOL_LOCAL,
+          "version %u.%u, local pool of %u pages (kind %u)", major, minor, pages, kind);
     uint32_t fd_pages = 0;
     int fd = fenext_get_pool(c, &fd_pages);
     struct stat st = {0};
@@ -344,7 +381,7 @@ int main(int argc, char **argv)
     int e_type = raw_request_error(c, X_FenextReleaseHold, not_hold, 8);
     check(e_len == XCB_LENGTH && e_op == XCB_REQUEST && rc == 0 && e_dup == XCB_ID_CHOICE &&
               e_foreign == XCB_ID_CHOICE && e_type != 0 && fenext_present(c) == 1 &&
-              fenext_query_version(c, &major, &minor, &pages) == 0,
+              fenext_query_version(c, &major, &minor, &pages, &kind) == 0,
           "malformed requests are clean X errors (length %d, opcode %d, hold reuse %d, "
           "foreign id %d, wrong type %d)", e_len, e_op, e_dup, e_foreign, e_type);
     fenext_release_hold(c, held);
