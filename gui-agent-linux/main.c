@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <xcb/composite.h>
@@ -18,11 +19,13 @@
 #include "driver_mode.h"
 
 #define DEFAULT_POOL_MIB 512u
+#define DEFAULT_NICE (-10)
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: gui-agent --qube NAME --listen SPEC [--display DPY] [--pool-mib N]\n"
+            "                 [--nice N]\n"
             "\n"
             "Guest side of Fenestra's GUI: shows every top-level window of the guest X\n"
             "server (the one in $DISPLAY, or --display) as a window on dom0, through\n"
@@ -37,13 +40,32 @@ static void usage(FILE *out)
             "  --pool-mib N     size of the shared page pool for window pixels, in MiB\n"
             "                   (address space; memory is used only for shown windows;\n"
             "                   default %u)\n"
+            "  --nice N         scheduling priority to run at, -20..19 (default %d; 0\n"
+            "                   leaves it as started): damage must reach dom0 before\n"
+            "                   the application overwrites the pixels\n"
             "  --help           this text\n"
             "\n"
             "Pixels are copied from each window's composite pixmap into shared pages\n"
             "with MIT-SHM (works with any X server, e.g. Xvfb); with the Fenestra Xorg\n"
             "driver the window pixmaps are shared directly (zero copy).\n"
             "FENESTRA_LOG_LEVEL=debug|info|warn|error sets the log level.\n",
-            DEFAULT_POOL_MIB);
+            DEFAULT_POOL_MIB, DEFAULT_NICE);
+}
+
+/* The agent does little per frame, but must do it at once: in driver mode
+ * dom0 copies straight from the window's pixmap, so a damage event that
+ * waits behind a busy application for the guest's CPU reaches dom0 after the
+ * application has drawn the next frame over it (torn or lost frames;
+ * docs/performance.md measured 635 -> 880 whole 1080p frames/s).  Not
+ * real-time: a runaway agent must not starve the guest. */
+static void raise_priority(int nice_level)
+{
+    if (nice_level == 0)
+        return;
+    if (setpriority(PRIO_PROCESS, 0, nice_level) == 0)
+        fen_log(INFO, "scheduling: nice %d", nice_level);
+    else
+        fen_log_errno(INFO, "scheduling: cannot set nice %d, running as started", nice_level);
 }
 
 static bool have_extension(xcb_connection_t *c, xcb_extension_t *ext, const char *name,
@@ -190,11 +212,13 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"qube", required_argument, NULL, 'q'},   {"listen", required_argument, NULL, 'l'},
         {"display", required_argument, NULL, 'd'}, {"pool-mib", required_argument, NULL, 'p'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"nice", required_argument, NULL, 'n'},   {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct agent a = {.scratch_fd = -1, .cursor_glyph_sent = UINT32_MAX - 1};
     const char *display = NULL;
     unsigned long pool_mib = DEFAULT_POOL_MIB;
+    long nice_level = DEFAULT_NICE;
     int opt;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (opt) {
@@ -212,6 +236,16 @@ int main(int argc, char **argv)
             pool_mib = strtoul(optarg, &end, 10);
             if (*end || pool_mib < 1 || pool_mib > 4095) {
                 fprintf(stderr, "gui-agent: --pool-mib wants 1..4095\n");
+                return 2;
+            }
+            break;
+        }
+        case 'n': {
+            char *end;
+            errno = 0;
+            nice_level = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || nice_level < -20 || nice_level > 19) {
+                fprintf(stderr, "gui-agent: --nice wants -20..19\n");
                 return 2;
             }
             break;
@@ -241,6 +275,7 @@ int main(int argc, char **argv)
     }
     a.xen = strcmp(backend, "xen") == 0;
     a.local = strcmp(backend, "local") == 0;
+    raise_priority((int)nice_level);
 
     int screen_no = 0;
     a.conn = xcb_connect(display, &screen_no);

@@ -24,6 +24,10 @@ log_has() { grep -qE "$2" "$T/$1.log"; }
 
 start_dom0 dom0
 check "dom0 connects and shakes hands" wait_until 10 log_has dom0 '^HELLO 1\.'
+# The agent raises its own priority (nice -10 by default; tests run as root).
+agent_nice() { [ "$(ps -o ni= -p "${_fen_pids[agent]}" | tr -d ' ')" = -10 ] && log_has agent 'scheduling: nice -10'; }
+if [ "$(id -u)" = 0 ]; then check "the agent runs at nice -10 and says so" agent_nice
+else skip_test "the agent runs at nice -10" "not root"; fi
 check "the page pool is announced" log_has dom0 '^POOL 0 pages=16384'
 check "xlogo is created at its geometry" wait_until 10 log_has dom0 '^CREATE 0x[0-9a-f]+ 30 40 200 150 or=0'
 win=$(awk '/^CREATE/ && $3 == 30 && $4 == 40 { print $2; exit }' "$T/dom0.log")

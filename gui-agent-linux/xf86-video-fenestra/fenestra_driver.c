@@ -70,7 +70,7 @@ static Bool parse_pool_backend(const char *s, enum fen_pool_backend *backend, ui
 }
 
 #define FEN_DEFAULT_POOL_MB 256
-#define FEN_DEFAULT_PUT_BAND_PIXELS (1024 * 1024) /* two bands at 1080p: docs/performance.md */
+#define FEN_DEFAULT_PUT_BAND_PIXELS (512 * 1024) /* four bands at 1080p: docs/performance.md */
 #define FEN_MAX_POOL_MB 4096 /* FEN_MAX_POOL_PAGES pages */
 #define FEN_DEFAULT_VIDEORAM_KB (64 * 1024)
 

@@ -203,7 +203,7 @@ static void check_put(struct ctx *x, xcb_window_t win, xcb_gcontext_t gc, int w,
 static void run_default(struct ctx *x)
 {
     /* A window the size of the screen (driver-pixels.sh leaves it at
-     * 1600x900 = 1.44 Mpx: two bands of the default 1 Mpx). */
+     * 1600x900 = 1.44 Mpx: three bands of the default 512 Kpx). */
     const int w = x->s->width_in_pixels, h = x->s->height_in_pixels;
     if (x->band && (uint64_t)w * (uint64_t)h <= x->band) {
         check(false, "the %dx%d screen is large enough to split a put into bands of %u px", w, h,
