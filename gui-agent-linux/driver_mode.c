@@ -209,7 +209,6 @@ int drv_mode_window_pages(struct drv_mode *d, xcb_window_t w, struct fen_msg_win
         xcb_flush(d->conn);
         return -1;
     }
-    dump->serial = serial;
 
     if (win->nholds && win->holds[win->nholds - 1].block == p.block) {
         /* Same pixmap as the newest hold: one hold is enough, but the serial
