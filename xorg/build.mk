@@ -12,10 +12,10 @@ XORG_DRV := $(XORG_DRV_DIR)/fenestra_drv.so
 XORG_DRV_SRCS := $(sort $(wildcard $(XORG_DRV_SRC)/fenestra_*.c)) $(XORG_DRV_SRC)/fen_pagealloc.c
 # Server headers are included as system headers: our -W flags are for our code.
 XORG_DRV_CFLAGS := -std=gnu11 -g -O2 -pipe -fPIC $(WARN) -fstack-protector-strong \
-	-D_FORTIFY_SOURCE=2 -D_GNU_SOURCE \
+	-D_FORTIFY_SOURCE=2 -D_GNU_SOURCE -Iprotocol/include \
 	$(patsubst -I%,-isystem %,$(call pc_cflags,xorg-server))
 
-$(XORG_DRV): $(XORG_DRV_SRCS) $(wildcard $(XORG_DRV_SRC)/*.h) xorg/build.mk
+$(XORG_DRV): $(XORG_DRV_SRCS) $(wildcard $(XORG_DRV_SRC)/*.h) protocol/include/fenestra/domid.h xorg/build.mk
 	@mkdir -p $(@D)
 	$(CC) $(XORG_DRV_CFLAGS) -shared -Wl,-z,relro -Wl,-z,noexecstack -o $@ $(XORG_DRV_SRCS) -lxengnttab
 EXTRA_TARGETS += $(XORG_DRV)

@@ -15,6 +15,8 @@
 #include "xf86cmap.h"
 #include "xf86Module.h"
 
+#include "fenestra/domid.h"
+
 static void fen_identify(int flags);
 static Bool fen_probe(DriverPtr drv, int flags);
 static const OptionInfoRec *fen_available_options(int chipid, int busid);
@@ -47,25 +49,18 @@ static const OptionInfoRec fen_options[] = {
     {-1, NULL, OPTV_NONE, {0}, FALSE},
 };
 
-/* "local" or "xen:DOMID" (decimal, below DOMID_FIRST_RESERVED 0x7ff0: the
- * rule of the channel specs, protocol/src/channel.c). */
+/* "local" or "xen:DOMID" (DOMID as in the channel specs). */
 static Bool parse_pool_backend(const char *s, enum fen_pool_backend *backend, uint32_t *domid)
 {
     if (!s || strcmp(s, "local") == 0) {
         *backend = FEN_POOL_LOCAL;
         return TRUE;
     }
-    if (strncmp(s, "xen:", 4) != 0)
-        return FALSE;
-    const char *d = s + 4;
-    size_t n = strlen(d);
-    if (n < 1 || n > 5 || strspn(d, "0123456789") != n)
-        return FALSE;
-    long v = strtol(d, NULL, 10);
-    if (v >= 0x7ff0)
+    int id = strncmp(s, "xen:", 4) == 0 ? fen_spec_domid(s + 4) : -1;
+    if (id < 0)
         return FALSE;
     *backend = FEN_POOL_XEN;
-    *domid = (uint32_t)v;
+    *domid = (uint32_t)id;
     return TRUE;
 }
 

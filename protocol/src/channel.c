@@ -36,19 +36,6 @@ const char *fen_spec_backend(const char *spec, const char **rest)
     return backend;
 }
 
-int fen_spec_domid(const char *rest)
-{
-    /* Decimal, no sign, no leading junk; below DOMID_FIRST_RESERVED (0x7ff0). */
-    if (!rest || *rest < '0' || *rest > '9' || strlen(rest) > 5)
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(rest, &end, 10);
-    if (errno || *end != '\0' || v < 0 || v >= 0x7ff0)
-        return -1;
-    return (int)v;
-}
-
 static bool port_ok(int port)
 {
     return port >= 0 && port <= 65535;

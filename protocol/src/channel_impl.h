@@ -4,6 +4,7 @@
 #define FENESTRA_CHANNEL_IMPL_H
 
 #include "fenestra/channel.h"
+#include "fenestra/domid.h"
 
 struct fen_chan_ops {
     ssize_t (*read)(struct fen_chan *ch, void *buf, size_t n);
@@ -29,7 +30,5 @@ struct fen_chan *fen_chan_local_client(const char *dir, int port);
 struct fen_chan *fen_chan_xen_server(int domid, int port, size_t read_min, size_t write_min);
 struct fen_chan *fen_chan_xen_client(int domid, int port);
 
-/* "12" -> 12 for a Xen domain id (0..32751); -1 when malformed. */
-int fen_spec_domid(const char *rest);
 
 #endif
