@@ -59,6 +59,10 @@ static const struct fen_type_info type_table[] = {
     FIXED(FEN_MSG_POOL, "POOL", FEN_ON_GUI_G, FEN_WIN_NONE, struct fen_msg_pool, fen_parse_gui),
     FIXED(FEN_MSG_DUMP_ACK, "DUMP_ACK", FEN_ON_GUI_D, FEN_WIN_REQUIRED, struct fen_msg_dump_ack,
           fen_parse_gui),
+    FIXED(FEN_MSG_FRAME_MARK, "FRAME_MARK", FEN_ON_GUI_G, FEN_WIN_REQUIRED, struct fen_msg_frame,
+          fen_parse_gui),
+    FIXED(FEN_MSG_FRAME_SHOWN, "FRAME_SHOWN", FEN_ON_GUI_D, FEN_WIN_REQUIRED, struct fen_msg_frame,
+          fen_parse_gui),
 
     FIXED(FEN_MSG_KEY, "KEY", FEN_ON_GUI_D, FEN_WIN_REQUIRED, struct fen_msg_key, fen_parse_input),
     FIXED(FEN_MSG_BUTTON, "BUTTON", FEN_ON_GUI_D, FEN_WIN_REQUIRED, struct fen_msg_button,

@@ -267,6 +267,10 @@ enum fen_err fen_parse_gui(const struct fen_type_info *ti, enum fen_stream strea
     case FEN_MSG_DUMP_ACK:
         memcpy(&out->u.dump_ack, body, sizeof out->u.dump_ack);
         return FEN_OK;
+    case FEN_MSG_FRAME_MARK:
+    case FEN_MSG_FRAME_SHOWN: /* any serial: the guest counts, dom0 echoes */
+        memcpy(&out->u.frame, body, sizeof out->u.frame);
+        return FEN_OK;
     }
     return fen_fail(err, FEN_E_TYPE, "%s: no gui parser", ti->name);
 }

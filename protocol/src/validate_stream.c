@@ -15,7 +15,7 @@
 #define FEN_STATE_MASK 0x1fffu
 /* Features known to this version; unknown bits a newer peer advertises are
  * dropped (features are negotiated, never required). */
-#define FEN_FEATURES_KNOWN 0u
+#define FEN_FEATURES_KNOWN FEN_FEATURES_ALL
 #define FEN_MAX_LATENCY_USEC 10000000u
 
 enum fen_err fen_parse_hello(const struct fen_type_info *ti, enum fen_stream stream,

@@ -89,6 +89,8 @@ enum fen_msg_type {
     FEN_MSG_POOL = 0x010c,             /* G->D struct fen_msg_pool (local backend:
                                           the pool fd rides along via SCM_RIGHTS) */
     FEN_MSG_DUMP_ACK = 0x010d,         /* D->G struct fen_msg_dump_ack */
+    FEN_MSG_FRAME_MARK = 0x010e,       /* G->D struct fen_msg_frame (FEN_FEATURE_FRAME_PACING) */
+    FEN_MSG_FRAME_SHOWN = 0x010f,      /* D->G struct fen_msg_frame (FEN_FEATURE_FRAME_PACING) */
     FEN_MSG_KEY = 0x0120,              /* D->G struct fen_msg_key */
     FEN_MSG_BUTTON = 0x0121,           /* D->G struct fen_msg_button (4..7 = scroll) */
     FEN_MSG_MOTION = 0x0122,           /* D->G struct fen_msg_motion */
@@ -125,9 +127,20 @@ struct fen_msg_hello {
     uint32_t stream;     /* enum fen_stream_kind: catches crossed channels */
     uint32_t screen_w;   /* D->G: dom0 screen size, G->D: 0 */
     uint32_t screen_h;
-    uint32_t features;   /* bit set, FEN_FEATURE_*; 0 today */
+    uint32_t features;   /* bit set, FEN_FEATURE_*: G->D what the guest can use,
+                            D->G the subset dom0 grants; unknown bits ignored */
     uint32_t reserved;   /* must be 0 */
 };
+
+/* HELLO features (gui stream). */
+enum fen_feature {
+    /* FRAME_MARK / FRAME_SHOWN: the guest may hold an application's next
+     * frame until dom0 has read the previous one out of the shared pages, so
+     * an application that draws faster than it is shown never has a frame
+     * torn or merged (docs/protocol.md, "Frame pacing"). */
+    FEN_FEATURE_FRAME_PACING = 1u << 0,
+};
+#define FEN_FEATURES_ALL 0x1u
 
 /* ---- gui: guest -> dom0 -------------------------------------------------- */
 struct fen_rect {
@@ -243,6 +256,18 @@ struct fen_msg_pool {
 #define FEN_MAX_POOL_PAGES (1u << 20) /* 4 GiB of address space */
 #define FEN_MAX_POOLS 4u /* e.g. the agent's copy pool + the Xorg driver's pool */
 
+/* FRAME_MARK (G->D): the DAMAGE this window's messages carried before the
+ * mark completes the application's frame `serial` (any value; the guest
+ * counts).  FRAME_SHOWN (D->G) answers it, with the same serial, once dom0
+ * has read every pixel damaged before the mark out of the guest's pages
+ * (painted, and the dom0 X server done with the reads), or at once when
+ * there is nothing to paint (window unmapped, no dump).  A mark that arrives
+ * before the previous one was answered replaces it: only the newest is
+ * answered.  Only after both HELLOs carried FEN_FEATURE_FRAME_PACING. */
+struct fen_msg_frame {
+    uint32_t serial;
+};
+
 /* ---- gui: dom0 -> guest -------------------------------------------------- */
 struct fen_msg_dump_ack {
     uint32_t serial;
@@ -353,6 +378,7 @@ _Static_assert(sizeof(struct fen_msg_wm_flags) == 8, "wire size");
 _Static_assert(sizeof(struct fen_msg_cursor) == 4, "wire size");
 _Static_assert(sizeof(struct fen_msg_pool) == 8, "wire size");
 _Static_assert(sizeof(struct fen_msg_dump_ack) == 4, "wire size");
+_Static_assert(sizeof(struct fen_msg_frame) == 4, "wire size");
 _Static_assert(sizeof(struct fen_msg_key) == 20, "wire size");
 _Static_assert(sizeof(struct fen_msg_button) == 20, "wire size");
 _Static_assert(sizeof(struct fen_msg_motion) == 16, "wire size");

@@ -93,6 +93,7 @@ struct fen_msg {
         struct fen_msg_cursor cursor;
         struct fen_msg_pool pool;
         struct fen_msg_dump_ack dump_ack;
+        struct fen_msg_frame frame; /* FRAME_MARK, FRAME_SHOWN */
         struct fen_msg_key key;
         struct fen_msg_button button;
         struct fen_msg_motion motion;
