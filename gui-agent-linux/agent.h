@@ -87,6 +87,8 @@ struct agent_window {
     struct dmg_acc acc;   /* damage gathered this loop iteration */
     bool dmg_seen;        /* DamageNotify arrived: subtract (re-arm) this iteration */
     bool dmg_raw;         /* XDamage reports every drawing (driver mode): no subtract */
+    bool mark_pending;    /* frame pacing: FRAME_MARK mark_serial goes after the damage */
+    uint32_t mark_serial;
 
     /* Last values sent to dom0 (to send only changes). */
     char title[FEN_MAX_TITLE_BYTES];
@@ -142,6 +144,7 @@ struct agent {
     struct fen_reader *reader;
     struct fen_writer *writer;
     bool ready;             /* dom0's HELLO accepted: window messages may flow */
+    bool pacing;            /* both sides agreed on FEN_FEATURE_FRAME_PACING */
     uint32_t dom0_w, dom0_h;
 
     /* Input. */
@@ -190,6 +193,10 @@ void pix_dump_ack(struct agent *a, struct agent_window *w, uint32_t serial);
 void pix_free_old_shares(struct agent *a, struct agent_window *w);
 /* Copy and send all pending damage (once per loop iteration). */
 void pix_flush_damage(struct agent *a);
+/* The driver reports frame `serial` put into window xid (frame pacing):
+ * pass it to dom0 after the window's damage, or answer it at once when dom0
+ * does not show the window. */
+void pix_frame_put(struct agent *a, xcb_window_t xid, uint32_t serial);
 
 /* ---- props.c ---- */
 int props_init_atoms(struct agent *a);

@@ -93,6 +93,10 @@ static void conn_drop(struct agent *a, const char *why)
         return;
     fen_log(WARN, "dom0 connection closed: %s", why);
     a->ready = false;
+    if (a->pacing) { /* nobody answers marks now: release held applications */
+        drv_mode_pace(a->drv, false);
+        a->pacing = false;
+    }
     win_disconnected(a);
     if (a->drv)
         drv_mode_forget_all(a->drv);
@@ -161,6 +165,12 @@ static int announce_pool(struct agent *a, struct fen_pool *pool)
     return send_raw(a, FEN_MSG_POOL, 0, &m, sizeof m, fen_pool_fd(pool));
 }
 
+/* HELLO features the agent can use: frame pacing needs a driver that paces. */
+static uint32_t our_features(const struct agent *a)
+{
+    return a->drv && drv_mode_can_pace(a->drv) ? FEN_FEATURE_FRAME_PACING : 0;
+}
+
 static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
 {
     struct fen_error err = {0};
@@ -171,8 +181,11 @@ static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
     }
     a->dom0_w = h->screen_w;
     a->dom0_h = h->screen_h;
-    fen_log(INFO, "dom0 connected: protocol %u.%u, dom0 screen %ux%u", FEN_PROTO_MAJOR, minor,
-            h->screen_w, h->screen_h);
+    /* dom0 grants only what we offered (our_features); a grant of anything
+     * else is ignored. */
+    uint32_t granted = h->features & our_features(a);
+    fen_log(INFO, "dom0 connected: protocol %u.%u, dom0 screen %ux%u, features 0x%x", FEN_PROTO_MAJOR,
+            minor, h->screen_w, h->screen_h, granted);
     struct fen_chan *ch = a->chan;
     if (announce_pool(a, a->pool) < 0) {
         if (a->chan == ch)
@@ -187,6 +200,10 @@ static void handle_hello(struct agent *a, const struct fen_msg_hello *h)
     if (a->chan != ch) /* a send failed and dropped the connection */
         return;
     a->ready = true;
+    if (granted & FEN_FEATURE_FRAME_PACING) {
+        a->pacing = true;
+        drv_mode_pace(a->drv, true);
+    }
     win_replay(a);
 }
 
@@ -226,6 +243,14 @@ static void handle_msg(struct agent *a, const struct fen_msg *m)
     case FEN_MSG_DUMP_ACK:
         if (w)
             pix_dump_ack(a, w, m->u.dump_ack.serial);
+        break;
+    case FEN_MSG_FRAME_SHOWN:
+        if (!a->pacing) {
+            conn_drop(a, "FRAME_SHOWN, but frame pacing was not agreed on");
+            return;
+        }
+        if (w)
+            drv_mode_frame_shown(a->drv, w->id, m->u.frame.serial);
         break;
     case FEN_MSG_CONFIGURE:
         if (w)
@@ -301,7 +326,8 @@ void conn_handle_io(struct agent *a, bool readable, bool writable)
     if (before == FEN_CHAN_WAITING && now == FEN_CHAN_OPEN) {
         fen_log(INFO, "dom0 connecting");
         struct fen_msg_hello h = {.magic = FEN_PROTO_MAGIC, .major = FEN_PROTO_MAJOR,
-                                  .minor = FEN_PROTO_MINOR, .stream = FEN_STREAM_GUI};
+                                  .minor = FEN_PROTO_MINOR, .stream = FEN_STREAM_GUI,
+                                  .features = our_features(a)};
         if (send_raw(a, FEN_MSG_HELLO, 0, &h, sizeof h, -1) < 0)
             return;
     }

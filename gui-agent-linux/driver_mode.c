@@ -48,6 +48,8 @@ struct drv_mode {
     uint32_t pool_pages;
     struct drv_window *windows;
     size_t nwindows, cap;
+    int frame_event; /* FrameNotify's number; -1: the driver cannot pace */
+    bool pacing;
 };
 
 struct drv_mode *drv_mode_open(xcb_connection_t *conn, enum drv_chan chan)
@@ -89,6 +91,7 @@ struct drv_mode *drv_mode_open(xcb_connection_t *conn, enum drv_chan chan)
         return NULL;
     d->conn = conn;
     d->pool_pages = pages;
+    d->frame_event = minor >= 2 ? fenext_first_event(conn) : -1;
     if (kind == FENEXT_POOL_XEN) {
         /* Grant refs come with each window's pages; nothing to announce. */
         fen_log(INFO, "driver mode: fenestra driver %u.%u, pixmaps in Xen grants (at most %u "
@@ -259,15 +262,34 @@ void drv_mode_forget_all(struct drv_mode *d)
         drv_window_drop(d, &d->windows[d->nwindows - 1]);
 }
 
-/* The driver never pushes anything: the agent learns of new pixmaps from
- * ConfigureNotify/Damage and asks (requests are ordered with those events). */
-int drv_mode_fd(const struct drv_mode *d)
+bool drv_mode_can_pace(const struct drv_mode *d)
 {
-    return -1;
+    return d->frame_event >= 0;
 }
 
-void drv_mode_dispatch(struct drv_mode *d)
+void drv_mode_pace(struct drv_mode *d, bool on)
 {
+    if (!drv_mode_can_pace(d) || d->pacing == on)
+        return;
+    fenext_select_frames(d->conn, on);
+    xcb_flush(d->conn);
+    d->pacing = on;
+    fen_log(INFO, "frame pacing %s", on ? "on: an application's next frame waits until dom0 "
+                                          "has read the previous one"
+                                        : "off");
+}
+
+bool drv_mode_frame_event(const struct drv_mode *d, const xcb_generic_event_t *ev,
+                          xcb_window_t *w, uint32_t *serial)
+{
+    return fenext_frame_event(d->frame_event, ev, w, serial) == 1;
+}
+
+void drv_mode_frame_shown(struct drv_mode *d, xcb_window_t w, uint32_t serial)
+{
+    if (!d->pacing)
+        return; /* pacing ended: the driver released everything already */
+    fenext_frame_painted(d->conn, w, serial); /* flushed with the main loop's xcb_flush */
 }
 
 void drv_mode_close(struct drv_mode *d)

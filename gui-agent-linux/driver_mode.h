@@ -7,6 +7,7 @@
 #ifndef GUI_AGENT_DRIVER_MODE_H
 #define GUI_AGENT_DRIVER_MODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <xcb/xcb.h>
 
@@ -48,10 +49,20 @@ void drv_mode_ack(struct drv_mode *d, xcb_window_t w, uint32_t serial);
 void drv_mode_forget(struct drv_mode *d, xcb_window_t w);
 void drv_mode_forget_all(struct drv_mode *d);
 
-/* An fd to poll (POLLIN) for driver notifications, or -1; call
- * drv_mode_dispatch when it is readable. */
-int drv_mode_fd(const struct drv_mode *d);
-void drv_mode_dispatch(struct drv_mode *d);
+/* Frame pacing (fenext_proto.h SelectFrames; docs/protocol.md "Frame
+ * pacing"): can the driver hold an application's next frame until dom0 has
+ * read the previous one?  (Its extension is 1.2 or newer.) */
+bool drv_mode_can_pace(const struct drv_mode *d);
+/* Start (dom0 granted FEN_FEATURE_FRAME_PACING) or stop (dom0 gone) pacing;
+ * stopping releases every held application at once. */
+void drv_mode_pace(struct drv_mode *d, bool on);
+/* Is ev the driver's FrameNotify?  Then *w and *serial say which frame of
+ * which window was put; answer it with drv_mode_frame_shown. */
+bool drv_mode_frame_event(const struct drv_mode *d, const xcb_generic_event_t *ev,
+                          xcb_window_t *w, uint32_t *serial);
+/* dom0 has read window w's frames up to `serial` (or will never: the window
+ * is not shown): the driver may run the application's next frame. */
+void drv_mode_frame_shown(struct drv_mode *d, xcb_window_t w, uint32_t serial);
 
 void drv_mode_close(struct drv_mode *d); /* accepts NULL */
 

@@ -159,7 +159,7 @@ static int make_signalfd(void)
 
 static int run(struct agent *a, int sfd)
 {
-    enum { P_X, P_CHAN, P_SIG, P_DRV, P_N };
+    enum { P_X, P_CHAN, P_SIG, P_N };
     while (!a->quit) {
         drain_x_events(a, false);
         if (xcb_connection_has_error(a->conn)) {
@@ -182,10 +182,7 @@ static int run(struct agent *a, int sfd)
             [P_CHAN] = {.fd = conn_fd(a),
                         .events = (short)(POLLIN | (conn_wants_write(a) ? POLLOUT : 0))},
             [P_SIG] = {.fd = sfd, .events = POLLIN},
-            [P_DRV] = {.fd = -1},
         };
-        if (a->drv)
-            p[P_DRV] = (struct pollfd){.fd = drv_mode_fd(a->drv), .events = POLLIN};
         if (poll(p, P_N, -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -201,8 +198,6 @@ static int run(struct agent *a, int sfd)
         if (p[P_CHAN].revents)
             conn_handle_io(a, p[P_CHAN].revents & (POLLIN | POLLHUP | POLLERR),
                            p[P_CHAN].revents & POLLOUT);
-        if (a->drv && p[P_DRV].revents)
-            drv_mode_dispatch(a->drv);
     }
     return 0;
 }

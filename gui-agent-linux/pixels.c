@@ -395,6 +395,8 @@ static void send_damage(struct agent *a, struct agent_window *w, const struct fe
     conn_send2(a, FEN_MSG_DAMAGE, w->id, &d, sizeof d, rects, n * (uint32_t)sizeof *rects);
 }
 
+static void send_frame_marks(struct agent *a);
+
 void pix_flush_damage(struct agent *a)
 {
     /* Re-arm XDamage for every window that reported: with delta rectangles
@@ -457,4 +459,29 @@ void pix_flush_damage(struct agent *a)
         if (pend[i].n > 0)
             send_damage(a, pend[i].w, pend[i].rects, pend[i].n);
     free(pend);
+    send_frame_marks(a);
+}
+
+/* After the damage: a window's mark tells dom0 its frame is complete. */
+static void send_frame_marks(struct agent *a)
+{
+    for (uint32_t i = 0; i < a->nwin && a->ready; i++) {
+        struct agent_window *w = a->win[i];
+        if (!w->mark_pending)
+            continue;
+        w->mark_pending = false;
+        struct fen_msg_frame m = {.serial = w->mark_serial};
+        conn_send(a, FEN_MSG_FRAME_MARK, w->id, &m, sizeof m);
+    }
+}
+
+void pix_frame_put(struct agent *a, xcb_window_t xid, uint32_t serial)
+{
+    struct agent_window *w = win_find(a, xid);
+    if (a->pacing && w && w->mapped && w->announced && w->driver_pages && w->dump_sent) {
+        w->mark_pending = true; /* a newer frame replaces an unsent mark */
+        w->mark_serial = serial;
+        return;
+    }
+    drv_mode_frame_shown(a->drv, xid, serial); /* dom0 does not read this window */
 }

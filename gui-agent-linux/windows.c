@@ -6,6 +6,7 @@
 #include <xcb/xfixes.h>
 
 #include "agent.h"
+#include "driver_mode.h"
 #include "fenestra/log.h"
 
 static uint32_t clamp_size(uint32_t v, uint32_t max)
@@ -305,6 +306,12 @@ void win_handle_event(struct agent *a, xcb_generic_event_t *ev)
     }
     if (type == a->damage_event + XCB_DAMAGE_NOTIFY) {
         handle_damage(a, (const xcb_damage_notify_event_t *)ev);
+        return;
+    }
+    xcb_window_t frame_window;
+    uint32_t frame_serial;
+    if (a->drv && drv_mode_frame_event(a->drv, ev, &frame_window, &frame_serial)) {
+        pix_frame_put(a, frame_window, frame_serial);
         return;
     }
     if (a->have_xfixes && type == a->xfixes_event + XCB_XFIXES_CURSOR_NOTIFY) {

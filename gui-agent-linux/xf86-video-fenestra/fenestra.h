@@ -6,7 +6,8 @@
  *                      pixmap hooks that put composite window pixmaps into it
  *   fenestra_xenpool.c Xen grant-backed pixmap pages (PoolBackend xen:DOMID)
  *   fenestra_ext.c     the FENESTRA X extension (fenext_proto.h)
- *   fenestra_shmband.c large MIT-SHM puts into pool windows run as bands */
+ *   fenestra_shmband.c large MIT-SHM puts into pool windows run as bands
+ *   fenestra_pacing.c  ... and wait until dom0 has read the previous frame */
 #ifndef FENESTRA_DRV_H
 #define FENESTRA_DRV_H
 
@@ -35,6 +36,12 @@ struct fen_block {
     uint32_t *grefs;             /* xen: npages grant refs (NULL for local) */
     uint32_t serial;
     int refs;
+    /* frame pacing (fenestra_pacing.c): the last frame put into the block,
+     * and whether dom0 has yet to read it */
+    uint32_t frame;
+    Bool frame_pending;
+    uint32_t frame_epoch; /* pending only while the pacer that saw it paces */
+    CARD32 frame_at; /* GetTimeInMillis() of its put */
 };
 
 /* Where pool pixmaps live (Option "PoolBackend"). */
@@ -50,6 +57,7 @@ struct fen_drv {
     /* options */
     uint32_t pool_mb;
     uint32_t put_band_pixels; /* 0: MIT-SHM puts run whole */
+    uint32_t frame_timeout_ms; /* frame pacing: longest hold */
     enum fen_pool_backend pool_backend;
     uint32_t xen_domid; /* FEN_POOL_XEN: the domain the pages are granted to */
     /* screen */
@@ -101,7 +109,23 @@ Bool fen_ext_init(ScreenPtr screen);
 
 /* fenestra_shmband.c: from CreateScreenResources on (MIT-SHM exists then),
  * run MIT-SHM puts of more than `pixels` pixels into pool windows as bands
- * of whole rows, `pixels` at most, flushing events after each; 0 = off. */
+ * of whole rows, `pixels` at most, flushing events after each (0: whole
+ * requests); large puts are also the frames fenestra_pacing.c paces. */
 void fen_shmband_screen_init(ScreenPtr screen, uint32_t pixels);
+/* Puts larger than this are frames when bands are off (PutBandPixels 0). */
+#define FEN_FRAME_PIXELS (512u * 1024u)
+
+/* fenestra_pacing.c (SelectFrames / FramePainted / FrameNotify of the
+ * extension).  init: the extension's first event number, and how long a
+ * put is held at most. */
+Bool fen_pacing_init(int first_event, uint32_t timeout_ms);
+void fen_pacing_close(void);
+int fen_pacing_select(ClientPtr client, Bool enable);
+void fen_pacing_painted(ClientPtr client, WindowPtr win, uint32_t serial);
+/* A large put of `client` into `window`, backed by b: TRUE when the client
+ * is now held (the request was rewound; return Success without running it). */
+Bool fen_pacing_hold(ClientPtr client, XID window, struct fen_block *b);
+/* The large put into window is done: a new frame, FrameNotify to the pacer. */
+void fen_pacing_frame_done(XID window, struct fen_block *b);
 
 #endif

@@ -4,6 +4,7 @@
  * Rendering is plain fb (no glamor): pixels are complete when Damage reports
  * them.  See docs/xorg-driver.md. */
 #include "fenestra.h"
+#include "fenext_proto.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static DriverRec fen_driver = {
 enum { FEN_CHIP = 0 };
 static SymTabRec fen_chipsets[] = {{FEN_CHIP, "fenestra"}, {-1, NULL}};
 
-enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS, OPTION_POOL_BACKEND };
+enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS, OPTION_POOL_BACKEND, OPTION_FRAME_TIMEOUT_MS };
 static const OptionInfoRec fen_options[] = {
     /* where window pixmaps live: "local" (a sealed memfd, default) or
      * "xen:DOMID" (pages granted to DOMID, normally 0: dom0) */
@@ -46,6 +47,9 @@ static const OptionInfoRec fen_options[] = {
     /* MIT-SHM puts into pool windows run in bands of this many pixels so
      * dom0's copy overlaps ours (fenestra_shmband.c); 0 = whole requests */
     {OPTION_PUT_BAND_PIXELS, "PutBandPixels", OPTV_INTEGER, {0}, FALSE},
+    /* frame pacing: a held put runs anyway after this many ms without
+     * dom0's answer (fenestra_pacing.c; default 50) */
+    {OPTION_FRAME_TIMEOUT_MS, "FrameTimeoutMs", OPTV_INTEGER, {0}, FALSE},
     {-1, NULL, OPTV_NONE, {0}, FALSE},
 };
 
@@ -67,6 +71,7 @@ static Bool parse_pool_backend(const char *s, enum fen_pool_backend *backend, ui
 #define FEN_DEFAULT_POOL_MB 256
 #define FEN_DEFAULT_PUT_BAND_PIXELS (512 * 1024) /* four bands at 1080p: docs/performance.md */
 #define FEN_MAX_POOL_MB 4096 /* FEN_MAX_POOL_PAGES pages */
+#define FEN_MAX_FRAME_TIMEOUT_MS 10000
 #define FEN_DEFAULT_VIDEORAM_KB (64 * 1024)
 
 static void fen_identify(int flags)
@@ -199,6 +204,8 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
     xf86GetOptValInteger(options, OPTION_POOL_MB, &pool_mb);
     int band_pixels = FEN_DEFAULT_PUT_BAND_PIXELS;
     xf86GetOptValInteger(options, OPTION_PUT_BAND_PIXELS, &band_pixels);
+    int frame_timeout = FENEXT_FRAME_TIMEOUT_MS;
+    xf86GetOptValInteger(options, OPTION_FRAME_TIMEOUT_MS, &frame_timeout);
     const char *backend = xf86GetOptValString(options, OPTION_POOL_BACKEND);
     if (!parse_pool_backend(backend, &drv->pool_backend, &drv->xen_domid)) {
         /* A guest whose X server does not start has no desktop at all: run,
@@ -214,6 +221,12 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
         return FALSE;
     }
     drv->put_band_pixels = (uint32_t)band_pixels;
+    if (frame_timeout < 1 || frame_timeout > FEN_MAX_FRAME_TIMEOUT_MS) {
+        xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: FrameTimeoutMs must be 1..%d\n",
+                   FEN_MAX_FRAME_TIMEOUT_MS);
+        return FALSE;
+    }
+    drv->frame_timeout_ms = (uint32_t)frame_timeout;
     if (pool_mb < 1 || pool_mb > FEN_MAX_POOL_MB) {
         xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PoolMB must be 1..%d\n", FEN_MAX_POOL_MB);
         return FALSE;

@@ -5,7 +5,8 @@
  * An extension rather than a side socket: replies are ordered with the
  * agent's X events (a GetWindowPages after a ConfigureNotify sees the new
  * pixmap), errors are real X errors, the fd travels with the reply, and holds
- * are X resources that the server frees when the agent disconnects. */
+ * are X resources that the server frees when the agent disconnects.  Frame
+ * pacing (1.2) lives in fenestra_pacing.c. */
 #include "fenestra.h"
 
 #include <string.h>
@@ -138,6 +139,31 @@ static int proc_release_hold(ClientPtr client)
     return Success;
 }
 
+static int proc_select_frames(ClientPtr client)
+{
+    REQUEST(struct fenext_select_frames_req);
+    if (client->req_len != sizeof *stuff / 4)
+        return BadLength;
+    if (stuff->enable > 1) {
+        client->errorValue = stuff->enable;
+        return BadValue;
+    }
+    return fen_pacing_select(client, stuff->enable);
+}
+
+static int proc_frame_painted(ClientPtr client)
+{
+    REQUEST(struct fenext_frame_painted_req);
+    if (client->req_len != sizeof *stuff / 4)
+        return BadLength;
+    WindowPtr win;
+    int rc = dixLookupWindow(&win, stuff->window, client, DixGetAttrAccess);
+    if (rc != Success)
+        return rc;
+    fen_pacing_painted(client, win, stuff->serial);
+    return Success;
+}
+
 static int proc_fenestra(ClientPtr client)
 {
     REQUEST(xReq);
@@ -150,6 +176,10 @@ static int proc_fenestra(ClientPtr client)
         return proc_get_window_pages(client);
     case X_FenextReleaseHold:
         return proc_release_hold(client);
+    case X_FenextSelectFrames:
+        return proc_select_frames(client);
+    case X_FenextFramePainted:
+        return proc_frame_painted(client);
     default:
         return BadRequest;
     }
@@ -164,6 +194,7 @@ static int sproc_fenestra(ClientPtr client)
 
 static void fen_ext_close_down(ExtensionEntry *ext)
 {
+    fen_pacing_close();
     fen_ext_screen = NULL;
 }
 
@@ -174,8 +205,10 @@ Bool fen_ext_init(ScreenPtr screen)
     fen_hold_type = CreateNewResourceType(fen_hold_delete, "FenestraHold");
     if (!fen_hold_type)
         return FALSE;
-    if (!AddExtension(FENEXT_NAME, 0, 0, proc_fenestra, sproc_fenestra, fen_ext_close_down,
-                      StandardMinorOpcode))
+    ExtensionEntry *ext = AddExtension(FENEXT_NAME, FenextNumberEvents, 0, proc_fenestra,
+                                       sproc_fenestra, fen_ext_close_down, StandardMinorOpcode);
+    uint32_t timeout = FEN_DRV(xf86ScreenToScrn(screen))->frame_timeout_ms;
+    if (!ext || !fen_pacing_init(ext->eventBase, timeout))
         return FALSE;
     fen_ext_screen = screen;
     return TRUE;

@@ -25,37 +25,43 @@
 #include "extnsionst.h"
 #include "windowstr.h"
 
-static uint32_t band_pixels;              /* 0: off */
+static uint32_t band_pixels;              /* 0: puts run whole */
+static uint32_t frame_pixels;             /* larger puts are frames (paced) */
 static int (*shm_dispatch)(ClientPtr);    /* MIT-SHM's own dispatcher */
 static CreateScreenResourcesProcPtr create_screen_resources;
 
-/* The window's pixmap is in the pool: dom0 reads it while we draw. */
-static Bool put_target_in_pool(ClientPtr client, XID drawable)
+/* The block of the window's pixmap when it is in the pool (dom0 reads it
+ * while we draw), else NULL. */
+static struct fen_block *put_target_block(ClientPtr client, XID drawable)
 {
     DrawablePtr draw;
     if (dixLookupDrawable(&draw, drawable, client, M_WINDOW, DixWriteAccess) != Success)
-        return FALSE;
+        return NULL;
     PixmapPtr pixmap = draw->pScreen->GetWindowPixmap((WindowPtr)draw);
-    return pixmap && fen_pixmap_block(pixmap) != NULL;
+    return pixmap ? fen_pixmap_block(pixmap) : NULL;
 }
 
-static Bool put_worth_banding(ClientPtr client, const xShmPutImageReq *req)
+/* A put of a whole frame (more than frame_pixels) into a pool window, which
+ * MIT-SHM would accept whole: its block, else NULL. */
+static struct fen_block *large_put_block(ClientPtr client, const xShmPutImageReq *req)
 {
     if (req->format != ZPixmap || req->sendEvent > xTrue)
-        return FALSE;
+        return NULL;
     /* The bands must pass MIT-SHM's checks exactly when the whole would. */
     if ((int)req->srcX + req->srcWidth > req->totalWidth ||
         (int)req->srcY + req->srcHeight > req->totalHeight)
-        return FALSE;
+        return NULL;
     if ((int)req->dstY + req->srcHeight > 32767) /* band dstY must fit INT16 */
-        return FALSE;
-    if (req->srcWidth == 0 || (uint64_t)req->srcWidth * req->srcHeight <= band_pixels)
-        return FALSE;
-    return put_target_in_pool(client, req->drawable);
+        return NULL;
+    if (req->srcWidth == 0 || (uint64_t)req->srcWidth * req->srcHeight <= frame_pixels)
+        return NULL;
+    return put_target_block(client, req->drawable);
 }
 
 static int banded_put(ClientPtr client, xShmPutImageReq *req)
 {
+    if (!band_pixels)
+        return shm_dispatch(client);
     const xShmPutImageReq whole = *req;
     int rows = (int)(band_pixels / whole.srcWidth);
     int rc = Success;
@@ -82,10 +88,18 @@ static int banded_put(ClientPtr client, xShmPutImageReq *req)
 static int fen_shm_dispatch(ClientPtr client)
 {
     REQUEST(xShmPutImageReq);
-    if (stuff->shmReqType == X_ShmPutImage &&
-        client->req_len == sizeof(xShmPutImageReq) / 4 && put_worth_banding(client, stuff))
-        return banded_put(client, stuff);
-    return shm_dispatch(client);
+    if (stuff->shmReqType != X_ShmPutImage || client->req_len != sizeof(xShmPutImageReq) / 4)
+        return shm_dispatch(client);
+    struct fen_block *b = large_put_block(client, stuff);
+    if (!b)
+        return shm_dispatch(client);
+    if (fen_pacing_hold(client, stuff->drawable, b))
+        return Success; /* runs again once dom0 has read the previous frame */
+    XID window = stuff->drawable;
+    int rc = banded_put(client, stuff);
+    if (rc == Success)
+        fen_pacing_frame_done(window, b);
+    return rc;
 }
 
 /* Extensions are initialised after the screens, so MIT-SHM is hooked here,
@@ -109,17 +123,22 @@ static Bool fen_shmband_create_screen_resources(ScreenPtr screen)
         shm_dispatch = ProcVector[shm->base];
         ProcVector[shm->base] = fen_shm_dispatch;
     }
+    if (band_pixels)
+        xf86DrvMsg(scrn->scrnIndex, X_INFO,
+                   "fenestra: MIT-SHM puts into pool windows streamed in bands of %u pixels\n",
+                   band_pixels);
     xf86DrvMsg(scrn->scrnIndex, X_INFO,
-               "fenestra: MIT-SHM puts into pool windows streamed in bands of %u pixels\n",
-               band_pixels);
+               "fenestra: MIT-SHM puts of more than %u pixels into pool windows are frames "
+               "(paced when the agent asks)\n", frame_pixels);
     return TRUE;
 }
 
 void fen_shmband_screen_init(ScreenPtr screen, uint32_t pixels)
 {
-    if (!pixels || screen->myNum != 0)
-        return; /* off, or already hooked for the first screen */
+    if (screen->myNum != 0)
+        return; /* already hooked for the first screen */
     band_pixels = pixels;
+    frame_pixels = pixels ? pixels : FEN_FRAME_PIXELS;
     create_screen_resources = screen->CreateScreenResources;
     screen->CreateScreenResources = fen_shmband_create_screen_resources;
 }

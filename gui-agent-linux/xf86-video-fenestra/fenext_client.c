@@ -128,14 +128,52 @@ int fenext_get_window_pages(xcb_connection_t *conn, xcb_window_t window, uint32_
     return 0;
 }
 
+/* Send one fixed-size request without a reply (unchecked). */
+static void fenext_send_void(xcb_connection_t *conn, void *req, size_t len, uint8_t minor)
+{
+    struct iovec parts[3];
+    xcb_protocol_request_t proto = {.count = 1, .ext = &fenext_xcb_id, .opcode = minor, .isvoid = 1};
+    parts[2].iov_base = req;
+    parts[2].iov_len = len;
+    xcb_send_request(conn, 0, parts + 2, &proto);
+}
+
 void fenext_release_hold(xcb_connection_t *conn, uint32_t hold)
 {
     struct fenext_release_hold_req req = {
         .minor_opcode = X_FenextReleaseHold, .length = sizeof req / 4, .hold = hold};
-    struct iovec parts[3];
-    xcb_protocol_request_t proto = {
-        .count = 1, .ext = &fenext_xcb_id, .opcode = X_FenextReleaseHold, .isvoid = 1};
-    parts[2].iov_base = &req;
-    parts[2].iov_len = sizeof req;
-    xcb_send_request(conn, 0, parts + 2, &proto);
+    fenext_send_void(conn, &req, sizeof req, X_FenextReleaseHold);
+}
+
+int fenext_first_event(xcb_connection_t *conn)
+{
+    const xcb_query_extension_reply_t *ext = xcb_get_extension_data(conn, &fenext_xcb_id);
+    return ext && ext->present ? ext->first_event : -1;
+}
+
+void fenext_select_frames(xcb_connection_t *conn, int enable)
+{
+    struct fenext_select_frames_req req = {
+        .minor_opcode = X_FenextSelectFrames, .length = sizeof req / 4, .enable = enable != 0};
+    fenext_send_void(conn, &req, sizeof req, X_FenextSelectFrames);
+}
+
+void fenext_frame_painted(xcb_connection_t *conn, xcb_window_t window, uint32_t serial)
+{
+    struct fenext_frame_painted_req req = {.minor_opcode = X_FenextFramePainted,
+                                           .length = sizeof req / 4,
+                                           .window = window,
+                                           .serial = serial};
+    fenext_send_void(conn, &req, sizeof req, X_FenextFramePainted);
+}
+
+int fenext_frame_event(int first_event, const xcb_generic_event_t *ev, xcb_window_t *window,
+                       uint32_t *serial)
+{
+    if (first_event < 0 || (ev->response_type & 0x7f) != first_event + FenextFrameNotify)
+        return 0;
+    const struct fenext_frame_notify_event *f = (const struct fenext_frame_notify_event *)ev;
+    *window = f->window;
+    *serial = f->serial;
+    return 1;
 }

@@ -44,4 +44,13 @@ int fenext_get_window_pages(xcb_connection_t *conn, xcb_window_t window, uint32_
 /* ReleaseHold (unchecked; the caller flushes). */
 void fenext_release_hold(xcb_connection_t *conn, uint32_t hold);
 
+/* Frame pacing (1.2).  The extension's first event number, or -1. */
+int fenext_first_event(xcb_connection_t *conn);
+/* SelectFrames / FramePainted (unchecked; the caller flushes). */
+void fenext_select_frames(xcb_connection_t *conn, int enable);
+void fenext_frame_painted(xcb_connection_t *conn, xcb_window_t window, uint32_t serial);
+/* 1 when ev is a FrameNotify (window and serial filled), else 0. */
+int fenext_frame_event(int first_event, const xcb_generic_event_t *ev, xcb_window_t *window,
+                       uint32_t *serial);
+
 #endif

@@ -23,6 +23,21 @@
  *                        resize) until ReleaseHold or the client disconnects
  *   ReleaseHold       -> free a HOLD (the pages go back to the pool when
  *                        neither a pixmap nor any hold references them)
+ *   SelectFrames      (1.2, no reply) enable 1: this client paces frames
+ *                        (one client at a time; another gets BadAccess).
+ *                        From then on, after every large MIT-SHM put into a
+ *                        pool window (a frame) the client gets a FrameNotify
+ *                        event, and the window's next large put is held
+ *                        until the client answers FramePainted (or
+ *                        FENEXT_FRAME_TIMEOUT_MS pass).  enable 0, or the
+ *                        client's disconnect, ends pacing and releases
+ *                        every held put.
+ *   FramePainted      (1.2, no reply) dom0 has read window's frames up to
+ *                        `serial`: puts held on them run now
+ *
+ * Events (1.2): FrameNotify (first event of the extension) -> window,
+ * serial: frame `serial` (one counter for all windows) was put into window.
+ * It follows the Damage events of that put in the client's event stream.
  */
 #ifndef FENEXT_PROTO_H
 #define FENEXT_PROTO_H
@@ -31,7 +46,10 @@
 
 #define FENEXT_NAME "FENESTRA"
 #define FENEXT_MAJOR 1u
-#define FENEXT_MINOR 1u
+#define FENEXT_MINOR 2u
+/* A held put runs anyway after this long without FramePainted (a slow or
+ * gone dom0 must never freeze the guest's applications). */
+#define FENEXT_FRAME_TIMEOUT_MS 50u
 #define FENEXT_PAGE_SIZE 4096u
 
 enum fenext_minor {
@@ -39,6 +57,14 @@ enum fenext_minor {
     X_FenextGetPool = 1,
     X_FenextGetWindowPages = 2,
     X_FenextReleaseHold = 3,
+    X_FenextSelectFrames = 4,
+    X_FenextFramePainted = 5,
+};
+
+/* Events, relative to the extension's first event. */
+enum fenext_event {
+    FenextFrameNotify = 0,
+    FenextNumberEvents = 1,
 };
 
 /* QueryVersion's pool_kind. */
@@ -120,6 +146,33 @@ struct fenext_release_hold_req {
     uint32_t hold;
 };
 
+struct fenext_select_frames_req {
+    uint8_t major_opcode;
+    uint8_t minor_opcode; /* X_FenextSelectFrames */
+    uint16_t length;      /* 2 */
+    uint32_t enable;      /* 0 or 1 */
+};
+
+struct fenext_frame_painted_req {
+    uint8_t major_opcode;
+    uint8_t minor_opcode; /* X_FenextFramePainted */
+    uint16_t length;      /* 3 */
+    uint32_t window;
+    uint32_t serial; /* frames of window up to this one (serial arithmetic) */
+};
+
+struct fenext_frame_notify_event {
+    uint8_t type; /* first event + FenextFrameNotify */
+    uint8_t pad0;
+    uint16_t sequence;
+    uint32_t window;
+    uint32_t serial;
+    uint32_t pad[5];
+};
+
+_Static_assert(sizeof(struct fenext_select_frames_req) == 8, "wire size");
+_Static_assert(sizeof(struct fenext_frame_painted_req) == 12, "wire size");
+_Static_assert(sizeof(struct fenext_frame_notify_event) == 32, "wire size");
 _Static_assert(sizeof(struct fenext_query_version_req) == 12, "wire size");
 _Static_assert(sizeof(struct fenext_query_version_reply) == 32, "wire size");
 _Static_assert(sizeof(struct fenext_get_pool_req) == 4, "wire size");

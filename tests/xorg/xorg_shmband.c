@@ -6,13 +6,16 @@
  * Prints TAP.
  *   xorg-shmband BAND             server with PutBandPixels BAND (0 = off)
  *   xorg-shmband BAND small-pool  server with PoolMB 1: a window outside
- *                                 the pool is never split, one inside is */
+ *                                 the pool is never split, one inside is
+ *   xorg-shmband BAND pacing MS   frame pacing (fenestra_pacing.c) on a
+ *                                 server with FrameTimeoutMs MS */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xcb/composite.h>
 #include <xcb/damage.h>
@@ -272,6 +275,154 @@ static void run_small_pool(struct ctx *x)
     check_put(x, win, gc, 400, 400, &img, &sq, &img, true, "put inside the pool");
 }
 
+/* ---- frame pacing (fenestra_pacing.c), x->watch is the pacer ----------- */
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* The pacer's next FrameNotify within `ms` (0 if none): also counts the
+ * damage events before it, into *damage. */
+static uint32_t next_frame(xcb_connection_t *pacer, double ms, int *damage)
+{
+    const xcb_query_extension_reply_t *dmg = xcb_get_extension_data(pacer, &xcb_damage_id);
+    int first = fenext_first_event(pacer);
+    double end = now_ms() + ms;
+    *damage = 0;
+    for (;;) {
+        xcb_generic_event_t *ev = xcb_poll_for_event(pacer);
+        if (!ev) {
+            if (now_ms() >= end || xcb_connection_has_error(pacer))
+                return 0;
+            usleep(1000);
+            continue;
+        }
+        xcb_window_t w;
+        uint32_t serial = 0; /* the driver's first frame is 1 */
+        if ((ev->response_type & 0x7f) == dmg->first_event + XCB_DAMAGE_NOTIFY)
+            (*damage)++;
+        else
+            fenext_frame_event(first, ev, &w, &serial);
+        free(ev);
+        if (serial)
+            return serial;
+    }
+}
+
+static void put_async(struct ctx *x, xcb_window_t win, xcb_gcontext_t gc,
+                      const struct shm_image *img)
+{
+    xcb_shm_put_image(x->c, win, gc, (uint16_t)img->width, (uint16_t)img->height, 0, 0,
+                      (uint16_t)img->width, (uint16_t)img->height, 0, 0, 24,
+                      XCB_IMAGE_FORMAT_Z_PIXMAP, 0, img->seg, 0);
+    xcb_flush(x->c);
+}
+
+/* The server has FrameTimeoutMs `timeout` (driver-pixels.sh: 1000). */
+static void run_pacing(struct ctx *x, double timeout)
+{
+    const int w = x->s->width_in_pixels, h = x->s->height_in_pixels;
+    xcb_gcontext_t gc;
+    xcb_window_t win = make_window(x, w, h, &gc);
+    struct shm_image img;
+    if (!window_in_pool(x->c, win) || !image_create(x->c, &img, w, h, 5)) {
+        check(false, "a %dx%d pool window and an image for it", w, h);
+        return;
+    }
+    int damage;
+    put_async(x, win, gc, &img);
+    sync_conn(x->c);
+    check(next_frame(x->watch, 100, &damage) == 0, "no FrameNotify before SelectFrames");
+
+    fenext_select_frames(x->watch, 1);
+    sync_conn(x->watch);
+    xcb_connection_t *other = xcb_connect(NULL, NULL);
+    fenext_select_frames(other, 1);
+    sync_conn(other);
+    xcb_generic_event_t *ev = xcb_poll_for_event(other);
+    check(ev && ev->response_type == 0 && ((xcb_generic_error_t *)ev)->error_code == XCB_ACCESS,
+          "a second client's SelectFrames is BadAccess while one paces");
+    free(ev);
+
+    /* Answered at once: every frame is reported, after its damage, with
+     * consecutive serials, and nothing waits for the timeout (the shell
+     * script checks the server log). */
+    uint32_t first = 0, prev = 0;
+    bool ordered = true, consecutive = true;
+    for (int i = 0; i < 6; i++) {
+        put_async(x, win, gc, &img);
+        uint32_t s = next_frame(x->watch, 10 * timeout, &damage);
+        ordered &= s != 0 && damage > 0;
+        consecutive &= s != 0 && (i == 0 || s == prev + 1);
+        if (i == 0)
+            first = s;
+        prev = s;
+        fenext_frame_painted(x->watch, win, s);
+        xcb_flush(x->watch);
+    }
+    sync_conn(x->c);
+    check(first && ordered, "each of 6 answered frames gives one FrameNotify after its damage");
+    check(consecutive, "frame serials count up by one (%u..%u)", first, prev);
+
+    /* Unanswered: the next put is held; answering releases it. */
+    put_async(x, win, gc, &img);
+    uint32_t a = next_frame(x->watch, 10 * timeout, &damage);
+    put_async(x, win, gc, &img);
+    double t0 = now_ms();
+    uint32_t b = next_frame(x->watch, timeout / 5, &damage);
+    check(a && !b, "the put after an unanswered frame is held (no frame for %.0f ms)", now_ms() - t0);
+    fenext_frame_painted(x->watch, win, a);
+    xcb_flush(x->watch);
+    b = next_frame(x->watch, 10 * timeout, &damage);
+    check(b == a + 1, "FramePainted releases it (frame %u after %u)", b, a);
+
+    /* Never answered: held puts run after the timeout, the app is slowed,
+     * not frozen. */
+    t0 = now_ms();
+    put_async(x, win, gc, &img);
+    uint32_t c = next_frame(x->watch, 10 * timeout, &damage);
+    double waited = now_ms() - t0;
+    check(c == b + 1 && waited >= timeout * 0.9,
+          "an unanswered frame holds the next put for FrameTimeoutMs, then lets it run (%.0f ms)",
+          waited);
+
+    /* The pacer goes away while a put is held: pacing ends, another client
+     * may pace. */
+    put_async(x, win, gc, &img); /* held: c is unanswered */
+    xcb_disconnect(x->watch);
+    sync_conn(x->c);
+    fenext_select_frames(other, 1);
+    sync_conn(other);
+    ev = xcb_poll_for_event(other);
+    check(!ev, "after the pacer disconnects, another client may pace");
+    free(ev);
+
+    /* An application that disconnects while held does not upset the
+     * server when its hold would have ended. */
+    xcb_connection_t *app = xcb_connect(NULL, NULL);
+    struct shm_image img2;
+    if (!image_create(app, &img2, w, h, 6)) {
+        check(false, "a second MIT-SHM image");
+        return;
+    }
+    struct ctx y = {.c = app, .watch = other, .s = x->s};
+    xcb_gcontext_t gc2 = xcb_generate_id(app);
+    xcb_create_gc(app, gc2, win, 0, NULL);
+    put_async(&y, win, gc2, &img2);
+    next_frame(other, 10 * timeout, &damage); /* unanswered */
+    put_async(&y, win, gc2, &img2);            /* held */
+    usleep(50000);
+    xcb_disconnect(app);
+    usleep((useconds_t)(timeout * 1500));
+    sync_conn(other);
+    check(!xcb_connection_has_error(other) && !xcb_connection_has_error(x->c),
+          "the server outlives a held client's disconnect and its timeout");
+    xcb_disconnect(other);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -297,9 +448,12 @@ int main(int argc, char **argv)
     sync_conn(x.c);
     if (argc > 2 && strcmp(argv[2], "small-pool") == 0)
         run_small_pool(&x);
+    else if (argc > 3 && strcmp(argv[2], "pacing") == 0)
+        run_pacing(&x, atof(argv[3]));
     else
         run_default(&x);
-    xcb_disconnect(x.watch);
+    if (!(argc > 2 && strcmp(argv[2], "pacing") == 0))
+        xcb_disconnect(x.watch); /* run_pacing disconnects it itself */
     xcb_disconnect(x.c);
     return failures ? 1 : 0;
 }
