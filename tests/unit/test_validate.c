@@ -20,6 +20,8 @@ static const uint32_t all_types[] = {
     FEN_MSG_CURSOR,
     FEN_MSG_POOL,
     FEN_MSG_DUMP_ACK,
+    FEN_MSG_FRAME_MARK,
+    FEN_MSG_FRAME_SHOWN,
     FEN_MSG_KEY,
     FEN_MSG_BUTTON,
     FEN_MSG_MOTION,
@@ -112,6 +114,8 @@ static void fixed_messages_refuse_any_other_length(void **state)
         {FEN_GUI_FROM_GUEST, FEN_MSG_DESTROY, 1, 0},
         {FEN_GUI_FROM_GUEST, FEN_MSG_WM_CLASS, 1, 128},
         {FEN_GUI_FROM_GUEST, FEN_MSG_SIZE_HINTS, 1, 36},
+        {FEN_GUI_FROM_GUEST, FEN_MSG_FRAME_MARK, 1, 4},
+        {FEN_GUI_FROM_DOM0, FEN_MSG_FRAME_SHOWN, 1, 4},
         {FEN_GUI_FROM_DOM0, FEN_MSG_KEY, 1, 20},
         {FEN_GUI_FROM_DOM0, FEN_MSG_KEYMAP, 1, 32},
         {FEN_GUI_FROM_DOM0, FEN_MSG_CLOSE, 1, 0},
@@ -183,7 +187,7 @@ static void max_body_caps_variable_messages_only(void **state)
 
 static void unknown_types_are_refused(void **state)
 {
-    static const uint32_t unknown[] = {0,     2,     0xff,       0x10e,      0x11f,     0x127,
+    static const uint32_t unknown[] = {0,     2,     0xff,       0x110,      0x11f,     0x127,
                                        0x204, 0x306, 0x7fffffff, 0x80000000, 0xffffffff};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         for (int s = FEN_GUI_FROM_GUEST; s <= FEN_AUDIO_FROM_DOM0; s++) {
@@ -198,8 +202,9 @@ static void guest_cannot_send_input_events(void **state)
     struct fen_msg_key k = {.type = FEN_KEY_PRESS, .keycode = 38};
     REFUSED(parse_body(FEN_GUI_FROM_GUEST, FEN_MSG_KEY, 1, &k, sizeof k), FEN_E_TYPE,
             "KEY: not allowed on gui stream from guest");
-    static const uint32_t d2g[] = {FEN_MSG_BUTTON, FEN_MSG_MOTION, FEN_MSG_CROSSING, FEN_MSG_FOCUS,
-                                   FEN_MSG_KEYMAP, FEN_MSG_CLOSE,  FEN_MSG_DUMP_ACK};
+    static const uint32_t d2g[] = {FEN_MSG_BUTTON,   FEN_MSG_MOTION, FEN_MSG_CROSSING,
+                                   FEN_MSG_FOCUS,    FEN_MSG_KEYMAP, FEN_MSG_CLOSE,
+                                   FEN_MSG_DUMP_ACK, FEN_MSG_FRAME_SHOWN};
     for (size_t i = 0; i < sizeof d2g / sizeof d2g[0]; i++) {
         struct fen_hdr h = {d2g[i], 1, 0};
         REFUSED(fen_check_header(FEN_GUI_FROM_GUEST, &h, 0, &test_err), FEN_E_TYPE,
@@ -212,8 +217,9 @@ static void dom0_cannot_send_window_lifecycle(void **state)
     struct fen_msg_create c = {.rect = {0, 0, 10, 10}};
     REFUSED(parse_body(FEN_GUI_FROM_DOM0, FEN_MSG_CREATE, 1, &c, sizeof c), FEN_E_TYPE,
             "CREATE: not allowed on gui stream from dom0");
-    static const uint32_t g2d[] = {FEN_MSG_DESTROY,     FEN_MSG_MAP,   FEN_MSG_DAMAGE,
-                                   FEN_MSG_WINDOW_DUMP, FEN_MSG_TITLE, FEN_MSG_POOL};
+    static const uint32_t g2d[] = {FEN_MSG_DESTROY, FEN_MSG_MAP,  FEN_MSG_DAMAGE,
+                                   FEN_MSG_WINDOW_DUMP, FEN_MSG_TITLE, FEN_MSG_POOL,
+                                   FEN_MSG_FRAME_MARK};
     for (size_t i = 0; i < sizeof g2d / sizeof g2d[0]; i++) {
         struct fen_hdr h = {g2d[i], 1, 0};
         REFUSED(fen_check_header(FEN_GUI_FROM_DOM0, &h, 0, &test_err), FEN_E_TYPE,
@@ -266,6 +272,8 @@ static void each_type_is_allowed_exactly_on_its_streams(void **state)
         {FEN_MSG_CURSOR, 1, 4, GG},
         {FEN_MSG_POOL, 0, 8, GG},
         {FEN_MSG_DUMP_ACK, 1, 4, GD},
+        {FEN_MSG_FRAME_MARK, 1, 4, GG},
+        {FEN_MSG_FRAME_SHOWN, 1, 4, GD},
         {FEN_MSG_KEY, 1, 20, GD},
         {FEN_MSG_BUTTON, 1, 20, GD},
         {FEN_MSG_MOTION, 1, 16, GD},
@@ -397,7 +405,12 @@ static void hello_drops_feature_bits_it_does_not_know(void **state)
     struct fen_msg_hello h = good_hello(FEN_STREAM_GUI);
     h.features = 0xffffffff;
     ACCEPTED(parse_body(FEN_GUI_FROM_GUEST, FEN_MSG_HELLO, 0, &h, sizeof h));
-    assert_int_equal(test_msg.u.hello.features, 0);
+    assert_int_equal(test_msg.u.hello.features, FEN_FEATURES_ALL);
+    assert_int_equal(FEN_FEATURES_ALL, FEN_FEATURE_FRAME_PACING);
+    /* Both ways: dom0's answer is parsed by the same rule. */
+    h.features = FEN_FEATURE_FRAME_PACING | 0x80000000u;
+    ACCEPTED(parse_body(FEN_GUI_FROM_DOM0, FEN_MSG_HELLO, 0, &h, sizeof h));
+    assert_int_equal(test_msg.u.hello.features, FEN_FEATURE_FRAME_PACING);
 }
 
 static void negotiation_takes_the_smaller_minor(void **state)
@@ -452,6 +465,8 @@ static void all_zero_and_all_ones_bodies_never_crash_and_mostly_fail(void **stat
         {FEN_MSG_CURSOR, FEN_GUI_FROM_GUEST, 1, 4, true, true}, /* 0xffffffff = default */
         {FEN_MSG_POOL, FEN_GUI_FROM_GUEST, 0, 8, false, false},
         {FEN_MSG_DUMP_ACK, FEN_GUI_FROM_DOM0, 1, 4, true, true},
+        {FEN_MSG_FRAME_MARK, FEN_GUI_FROM_GUEST, 1, 4, true, true}, /* any serial */
+        {FEN_MSG_FRAME_SHOWN, FEN_GUI_FROM_DOM0, 1, 4, true, true},
         {FEN_MSG_KEY, FEN_GUI_FROM_DOM0, 1, 20, false, false},
         {FEN_MSG_BUTTON, FEN_GUI_FROM_DOM0, 1, 20, false, false},
         {FEN_MSG_MOTION, FEN_GUI_FROM_DOM0, 1, 16, true, false},

@@ -403,7 +403,7 @@ static void wm_class_without_a_nul_is_refused(void **state)
             "res_name has no NUL");
 }
 
-/* ---- SIZE_HINTS / WM_FLAGS / CURSOR / POOL / DUMP_ACK ---- */
+/* ---- SIZE_HINTS / WM_FLAGS / CURSOR / POOL / DUMP_ACK / FRAME_* ---- */
 
 static void size_hints_keep_flagged_fields_and_zero_the_rest(void **state)
 {
@@ -508,6 +508,28 @@ static void dump_ack_carries_any_serial_from_dom0(void **state)
     REFUSED(parse_body(GUEST, FEN_MSG_DUMP_ACK, WIN, &a, sizeof a), FEN_E_TYPE, "DUMP_ACK");
 }
 
+/* FRAME_MARK one way, FRAME_SHOWN the other; any serial; a window is
+ * required and the body is exactly 4 bytes. */
+static void frame_mark_and_shown_carry_any_serial_one_way_each(void **state)
+{
+    struct fen_msg_frame f = {0xffffffff};
+    ACCEPTED(parse_body(GUEST, FEN_MSG_FRAME_MARK, WIN, &f, sizeof f));
+    assert_int_equal(test_msg.type, FEN_MSG_FRAME_MARK);
+    assert_int_equal(test_msg.u.frame.serial, 0xffffffff);
+    f.serial = 0;
+    ACCEPTED(parse_body(FEN_GUI_FROM_DOM0, FEN_MSG_FRAME_SHOWN, WIN, &f, sizeof f));
+    assert_int_equal(test_msg.u.frame.serial, 0);
+    REFUSED(parse_body(FEN_GUI_FROM_DOM0, FEN_MSG_FRAME_MARK, WIN, &f, sizeof f), FEN_E_TYPE,
+            "FRAME_MARK: not allowed on gui stream from dom0");
+    REFUSED(parse_body(GUEST, FEN_MSG_FRAME_SHOWN, WIN, &f, sizeof f), FEN_E_TYPE,
+            "FRAME_SHOWN: not allowed on gui stream from guest");
+    REFUSED(parse_body(GUEST, FEN_MSG_FRAME_MARK, 0, &f, sizeof f), FEN_E_RANGE, "window");
+    uint8_t longer[8] = {0};
+    REFUSED(parse_body(GUEST, FEN_MSG_FRAME_MARK, WIN, longer, sizeof longer), FEN_E_LENGTH,
+            "FRAME_MARK");
+    REFUSED(parse_body(GUEST, FEN_MSG_FRAME_MARK, WIN, longer, 3), FEN_E_LENGTH, "FRAME_MARK");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +559,7 @@ int main(void)
         cmocka_unit_test(cursor_accepts_even_glyphs_and_the_default),
         cmocka_unit_test(pool_announcement_is_checked),
         cmocka_unit_test(dump_ack_carries_any_serial_from_dom0),
+        cmocka_unit_test(frame_mark_and_shown_carry_any_serial_one_way_each),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
