@@ -26,6 +26,8 @@
  * after the guest stopped drawing -- but a flooding guest gets no more of
  * guid's CPU than one batch per paint. */
 #define GUID_READ_BATCH (4u << 10)
+/* HELLO features guid supports (granted when the guest advertises them). */
+#define GUID_FEATURES FEN_FEATURE_FRAME_PACING
 
 struct guid_conn {
     char qube[64];
@@ -95,6 +97,7 @@ void guid_conn_drop(struct guid_conn *c, const char *reason)
     if (c->ws != NULL) {
         guid_wstate_reset(c->ws);
         guid_wstate_set_mapper(c->ws, NULL, c->dump_kind);
+        guid_wstate_set_features(c->ws, 0);
     }
     fen_mapper_destroy(c->mapper);
     c->mapper = NULL;
@@ -160,18 +163,8 @@ bool guid_conn_try_connect(struct guid_conn *c)
     c->state = GUID_CONN_HELLO;
     fen_reader_reset(c->rd);
     fen_writer_reset(c->wr);
-    struct fen_msg_hello h = {
-        .magic = FEN_PROTO_MAGIC,
-        .major = FEN_PROTO_MAJOR,
-        .minor = FEN_PROTO_MINOR,
-        .stream = FEN_STREAM_GUI,
-        .screen_w = c->screen_w,
-        .screen_h = c->screen_h,
-    };
-    if (fen_writer_send(c->wr, c->ch, FEN_MSG_HELLO, 0, &h, sizeof(h), -1) != 0) {
-        guid_conn_drop(c, "cannot send HELLO");
-        return false;
-    }
+    /* guid's HELLO answers the guest's (it grants from what the guest
+     * advertised): handle_hello sends it. */
     fen_log(INFO, "qube %s: connected to %s, waiting for HELLO", c->qube, c->spec);
     return true;
 }
@@ -229,9 +222,26 @@ static int handle_hello(struct guid_conn *c, const struct fen_msg *m)
         guid_conn_drop(c, why);
         return -1;
     }
+    /* Grant what the guest can use of what guid supports. */
+    uint32_t granted = m->u.hello.features & GUID_FEATURES;
+    struct fen_msg_hello h = {
+        .magic = FEN_PROTO_MAGIC,
+        .major = FEN_PROTO_MAJOR,
+        .minor = minor,
+        .stream = FEN_STREAM_GUI,
+        .screen_w = c->screen_w,
+        .screen_h = c->screen_h,
+        .features = granted,
+    };
+    if (fen_writer_send(c->wr, c->ch, FEN_MSG_HELLO, 0, &h, sizeof(h), -1) != 0) {
+        guid_conn_drop(c, "cannot send HELLO");
+        return -1;
+    }
     c->state = GUID_CONN_UP;
     guid_wstate_set_mapper(c->ws, c->mapper, c->dump_kind);
-    fen_log(INFO, "qube %s: gui protocol %u.%u up", c->qube, FEN_PROTO_MAJOR, minor);
+    guid_wstate_set_features(c->ws, granted);
+    fen_log(INFO, "qube %s: gui protocol %u.%u up, features granted: %s", c->qube,
+            FEN_PROTO_MAJOR, minor, (granted & FEN_FEATURE_FRAME_PACING) ? "frame-pacing" : "none");
     return 1;
 }
 

@@ -24,6 +24,8 @@ struct guid_wstate {
     uint64_t last_refill;    /* monotonic ms */
     bool dirty;              /* some window has pending damage or geometry */
     uint64_t paints;         /* paint requests made so far */
+    uint32_t features;       /* FEN_FEATURE_* granted on this connection */
+    size_t marks;            /* windows with an unanswered FRAME_MARK */
     size_t count;
     struct guid_win *wins[FEN_MAX_WINDOWS_PER_QUBE];
 };
@@ -59,6 +61,8 @@ struct guid_wstate *guid_wstate_create(const char *qube, uint32_t frame_width,
 
 static void win_free(struct guid_wstate *ws, struct guid_win *w)
 {
+    if (w->mark != GUID_MARK_NONE)
+        ws->marks--; /* a destroyed window's mark is dropped, not answered */
     ws->memory -= w->dump.bytes;
     ws->x.win_destroy(ws->x.ctx, w);
     if (ws->mapper != NULL)
@@ -94,6 +98,11 @@ void guid_wstate_destroy(struct guid_wstate *ws)
         return;
     guid_wstate_reset(ws);
     free(ws);
+}
+
+void guid_wstate_set_features(struct guid_wstate *ws, uint32_t features)
+{
+    ws->features = features;
 }
 
 void guid_wstate_set_mapper(struct guid_wstate *ws, struct fen_mapper *m, uint32_t dump_kind)
@@ -296,12 +305,8 @@ bool guid_wstate_throttled(const struct guid_wstate *ws)
     return ws->dirty && (!have_budget(ws) || x_busy(ws));
 }
 
-void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
+static void paint_collected(struct guid_wstate *ws)
 {
-    if (ws->paint_rate != 0)
-        refill(ws, now_ms);
-    if (!ws->dirty || !have_budget(ws) || x_busy(ws))
-        return;
     ws->dirty = false; /* add_pending sets it again for what stays */
     for (size_t i = 0; i < ws->count; i++) {
         struct guid_win *w = ws->wins[i];
@@ -319,10 +324,76 @@ void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
     }
 }
 
+static void advance_marks(struct guid_wstate *ws);
+
+void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms)
+{
+    if (ws->paint_rate != 0)
+        refill(ws, now_ms);
+    if (ws->dirty && have_budget(ws) && !x_busy(ws))
+        paint_collected(ws);
+    advance_marks(ws);
+}
+
 static int send_msg(struct guid_wstate *ws, uint32_t type, uint32_t window, const void *body,
                     uint32_t len)
 {
     return ws->s.send(ws->s.ctx, type, window, body, len);
+}
+
+/* ---- frame pacing (FRAME_MARK -> FRAME_SHOWN) ---------------------------- */
+
+static int mark_answer(struct guid_wstate *ws, struct guid_win *w)
+{
+    struct fen_msg_frame f = {w->mark_serial};
+    w->mark = GUID_MARK_NONE;
+    ws->marks--;
+    return send_msg(ws, FEN_MSG_FRAME_SHOWN, w->id, &f, sizeof(f));
+}
+
+/* Move w's mark on as far as it can go now; answer it once the damage
+ * before it is painted and the X server has executed those puts.  Damage
+ * that arrived after the mark may be merged with the damage before it:
+ * the mark then waits for that too (pending rects cannot be told apart).
+ * 0, or -1 when sending failed. */
+static int mark_advance(struct guid_wstate *ws, struct guid_win *w)
+{
+    if (w->mark == GUID_MARK_PAINT) {
+        if (w->npending > 0)
+            return 0;
+        w->mark = GUID_MARK_READ;
+        w->mark_pos = ws->x.paint_pos != NULL ? ws->x.paint_pos(ws->x.ctx) : 0;
+    }
+    if (w->mark != GUID_MARK_READ)
+        return 0;
+    if (ws->x.paint_read != NULL && !ws->x.paint_read(ws->x.ctx, w->mark_pos))
+        return 0; /* a fence is in flight: its reply brings us back here */
+    return mark_answer(ws, w);
+}
+
+/* A failed send marks the link broken; the loop drops it. */
+static void advance_marks(struct guid_wstate *ws)
+{
+    for (size_t i = 0; i < ws->count && ws->marks > 0; i++)
+        if (ws->wins[i]->mark != GUID_MARK_NONE)
+            (void)mark_advance(ws, ws->wins[i]);
+}
+
+static enum fen_err handle_frame_mark(struct guid_wstate *ws, struct guid_win *w,
+                                      const struct fen_msg *msg, struct fen_error *err)
+{
+    if (!(ws->features & FEN_FEATURE_FRAME_PACING))
+        return fail(err, FEN_E_STATE, "FRAME_MARK: frame pacing was not negotiated");
+    if (w->mark == GUID_MARK_NONE)
+        ws->marks++;
+    /* Replaces an unanswered mark: its damage is before this one's too. */
+    w->mark_serial = msg->u.frame.serial;
+    w->mark = GUID_MARK_PAINT;
+    /* Nothing shown (unmapped, no pixels yet): nothing to wait for. */
+    int rc = (!w->mapped || !w->dump.valid) ? mark_answer(ws, w) : mark_advance(ws, w);
+    if (rc != 0)
+        return fail(err, FEN_E_STATE, "FRAME_MARK: cannot send FRAME_SHOWN");
+    return FEN_OK;
 }
 
 static int send_configure(struct guid_wstate *ws, struct guid_win *w)
@@ -742,6 +813,7 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
     case FEN_MSG_SIZE_HINTS:
     case FEN_MSG_WM_FLAGS:
     case FEN_MSG_CURSOR:
+    case FEN_MSG_FRAME_MARK:
         if ((e = need_win(ws, msg, &w, err)) != FEN_OK)
             return e;
         break;
@@ -757,6 +829,9 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
             w->mapped = false;
             ws->x.win_unmap(ws->x.ctx, w);
         }
+        /* Not shown any more: the guest need not wait for its frame. */
+        if (w->mark != GUID_MARK_NONE && mark_answer(ws, w) != 0)
+            return fail(err, FEN_E_STATE, "UNMAP: cannot send FRAME_SHOWN");
         return FEN_OK;
     case FEN_MSG_CONFIGURE:
         if (w->fs_exclusive) {
@@ -808,6 +883,8 @@ enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *ms
         w->cursor = msg->u.cursor.glyph;
         ws->x.win_cursor(ws->x.ctx, w);
         return FEN_OK;
+    case FEN_MSG_FRAME_MARK:
+        return handle_frame_mark(ws, w, msg, err);
     default:
         return fail(err, FEN_E_STATE, "unhandled message");
     }

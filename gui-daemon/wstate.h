@@ -26,6 +26,11 @@ struct guid_dump {
 
 #define GUID_PENDING_MAX 16
 
+/* Where a window's unanswered FRAME_MARK is (frame pacing): waiting for the
+ * damage received before it to be painted, then for the dom0 X server to
+ * have executed those puts (read the pixels out of the guest's pages). */
+enum guid_mark { GUID_MARK_NONE, GUID_MARK_PAINT, GUID_MARK_READ };
+
 struct guid_win {
     uint32_t id;          /* guest-chosen, nonzero */
     struct fen_rect rect; /* guest geometry of the content (root coordinates) */
@@ -61,6 +66,12 @@ struct guid_win {
     struct fen_rect pending[GUID_PENDING_MAX];
     uint32_t npending;
     bool geometry_pending; /* rect changed while out of budget: apply later */
+    /* The newest FRAME_MARK not answered yet (an older one is replaced):
+     * its serial, its state and, once painted (GUID_MARK_READ), the X
+     * side's paint_pos after those puts. */
+    enum guid_mark mark;
+    uint32_t mark_serial;
+    uint64_t mark_pos;
     /* Set by the X side: the dom0 window and the outer (framed) geometry it
      * last asked for, in dom0 root coordinates. */
     uint32_t xid;
@@ -110,6 +121,14 @@ struct guid_xops {
      * in bands of rows, each its own request, so no single request holds
      * the dom0 X server (which runs each request to its end) for long. */
     uint32_t paint_band;
+    /* Optional (NULL: the pixels of a paint are read when it is made):
+     * frame pacing.  paint_pos is where the X request stream is after the
+     * paints made so far (never decreases); paint_read(pos) is true once
+     * the X server has executed every request up to pos.  When false, the
+     * X side has a fence in flight whose reply makes the caller call
+     * guid_wstate_flush again (which answers the marks then due). */
+    uint64_t (*paint_pos)(void *ctx);
+    bool (*paint_read)(void *ctx, uint64_t pos);
 };
 
 /* The frame dom0 draws around w: none while it is fullscreen by policy. */
@@ -145,11 +164,17 @@ void guid_wstate_destroy(struct guid_wstate *ws); /* accepts NULL; destroys all 
  * FEN_DUMP_XEN_GRANT).  Dumps and pools are refused without a mapper. */
 void guid_wstate_set_mapper(struct guid_wstate *ws, struct fen_mapper *m, uint32_t dump_kind);
 
+/* HELLO features granted to the guest on this connection (FEN_FEATURE_*;
+ * 0 until the handshake and after a drop).  FRAME_MARK without
+ * FEN_FEATURE_FRAME_PACING is refused. */
+void guid_wstate_set_features(struct guid_wstate *ws, uint32_t features);
+
 /* Apply one parsed guest message.  `fd` is the fd that came with it (POOL;
  * ownership passes to this call in every case) or -1.  FEN_OK, or an error
  * with the reason in err: the caller logs it and drops the connection.
  * DAMAGE is collected: the caller calls guid_wstate_flush after the batch of
- * messages it read, which paints it. */
+ * messages it read, which paints it (and answers a FRAME_MARK behind it once
+ * the X server has read the pixels). */
 enum fen_err guid_wstate_handle(struct guid_wstate *ws, const struct fen_msg *msg, int fd,
                                 struct fen_error *err) __attribute__((warn_unused_result));
 
@@ -175,7 +200,9 @@ int guid_wstate_leave_fullscreen(struct guid_wstate *ws);
  * for the qube, and a well-behaved qube never waits. */
 void guid_wstate_set_paint_budget(struct guid_wstate *ws, uint64_t pixels_per_second);
 /* Refill the budget and paint collected damage it and the X side allow
- * (now = monotonic ms); also called when the X side stops being busy. */
+ * (now = monotonic ms); also called when the X side stops being busy or a
+ * fence came back.  Then answers the FRAME_MARKs whose damage is painted
+ * and read (FRAME_SHOWN). */
 void guid_wstate_flush(struct guid_wstate *ws, uint64_t now_ms);
 /* ms until guid_wstate_flush has work it may do, or -1 when none pending
  * or the X side is busy (its reply wakes the caller). */

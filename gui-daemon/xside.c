@@ -152,30 +152,75 @@ static bool paint_busy(void *ctx)
     return xs->cfg.paint_band != 0 && xs->nfences >= GUID_PAINT_DEPTH;
 }
 
+/* xcb hands out 32-bit sequence numbers; positions compare as 64 bits.
+ * Called for each put and fence in the order they are issued (far fewer
+ * than 2^32 requests apart). */
+static uint64_t widen(struct guid_xside *xs, unsigned int seq)
+{
+    xs->seq64 += (uint32_t)(seq - (uint32_t)xs->seq64);
+    return xs->seq64;
+}
+
+static uint64_t send_fence(struct guid_xside *xs)
+{
+    return widen(xs, xcb_get_input_focus(xs->conn).sequence);
+}
+
 static void fence(struct guid_xside *xs)
 {
     if (xs->painted_px == 0 || xs->cfg.paint_band == 0 || xs->nfences >= GUID_PAINT_DEPTH)
         return;
-    xs->fence_seq[xs->nfences++] = xcb_get_input_focus(xs->conn).sequence;
+    xs->fence_seq[xs->nfences++] = send_fence(xs);
     xs->painted_px = 0;
 }
 
 void guid_xside_paint_fence(struct guid_xside *xs) { fence(xs); }
 
+/* The reply to fence `pos` has arrived: the X server is past it. */
+static bool fence_back(struct guid_xside *xs, uint64_t pos)
+{
+    void *reply = NULL;
+    xcb_generic_error_t *e = NULL;
+    if (xcb_poll_for_reply(xs->conn, (unsigned int)pos, &reply, &e) == 0)
+        return false;
+    free(reply);
+    free(e);
+    if (pos > xs->read_pos)
+        xs->read_pos = pos;
+    return true;
+}
+
 bool guid_xside_paint_done(struct guid_xside *xs)
 {
     bool done = false;
-    while (xs->nfences > 0) {
-        void *reply = NULL;
-        xcb_generic_error_t *e = NULL;
-        if (xcb_poll_for_reply(xs->conn, xs->fence_seq[0], &reply, &e) == 0)
-            break;
-        free(reply);
-        free(e);
+    while (xs->nfences > 0 && fence_back(xs, xs->fence_seq[0])) {
         memmove(xs->fence_seq, xs->fence_seq + 1, --xs->nfences * sizeof(xs->fence_seq[0]));
         done = true;
     }
+    if (xs->mark_fence != 0 && fence_back(xs, xs->mark_fence)) {
+        xs->mark_fence = 0;
+        done = true;
+    }
     return done;
+}
+
+static uint64_t paint_pos(void *ctx) { return XS(ctx)->put_pos; }
+
+/* Frame pacing: has the X server executed everything up to pos (and so
+ * read the guest pixels of those puts)?  If not, make sure a fence after
+ * pos is in flight: a paint fence may already be; else one of our own,
+ * one at a time (when it is back, the next is sent for newer puts), so a
+ * stream of marks cannot keep the answer from ever arriving. */
+static bool paint_read(void *ctx, uint64_t pos)
+{
+    struct guid_xside *xs = XS(ctx);
+    if (pos <= xs->read_pos)
+        return true;
+    if (xs->nfences > 0 && xs->fence_seq[xs->nfences - 1] > pos)
+        return false;
+    if (xs->mark_fence == 0)
+        xs->mark_fence = send_fence(xs);
+    return false;
 }
 
 static void screen_size(void *ctx, uint32_t *w, uint32_t *h)
@@ -655,10 +700,11 @@ static void win_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
         return;
     }
     int16_t f = (int16_t)guid_win_frame(w, xs->cfg.frame);
-    xcb_shm_put_image(xs->conn, xw->id, xs->put_gc, (uint16_t)(d->stride / 4),
-                      (uint16_t)d->height, (uint16_t)r->x, (uint16_t)r->y, (uint16_t)r->w,
-                      (uint16_t)r->h, (int16_t)(f + r->x), (int16_t)(f + r->y), 24,
-                      XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, (uint32_t)xw->seg_offset);
+    xcb_void_cookie_t put = xcb_shm_put_image(
+        xs->conn, xw->id, xs->put_gc, (uint16_t)(d->stride / 4), (uint16_t)d->height,
+        (uint16_t)r->x, (uint16_t)r->y, (uint16_t)r->w, (uint16_t)r->h, (int16_t)(f + r->x),
+        (int16_t)(f + r->y), 24, XCB_IMAGE_FORMAT_Z_PIXMAP, 0, seg, (uint32_t)xw->seg_offset);
+    xs->put_pos = widen(xs, put.sequence);
     xs->painted_px += (uint64_t)r->w * r->h;
     if (xs->painted_px >= xs->cfg.paint_band)
         fence(xs); /* a band's worth: the next put waits if too many are in flight */
@@ -707,5 +753,7 @@ void guid_xside_ops(struct guid_xside *xs, struct guid_xops *ops)
         .fullscreen_changed = guid_fullscreen_changed,
         .paint_busy = paint_busy,
         .paint_band = xs->cfg.paint_band,
+        .paint_pos = paint_pos,
+        .paint_read = paint_read,
     };
 }

@@ -81,10 +81,16 @@ struct guid_xside {
     struct guid_fullscreen *fs;    /* banner + exit hotkey (fullscreen.c); may be NULL */
     /* Paint backpressure: pixels put since the last fence, and the fences
      * in flight (GetInputFocus requests whose replies say the X server got
-     * past the puts before them), oldest first. */
+     * past the puts before them), oldest first.  Positions are request
+     * sequence numbers widened to 64 bits (seq64: the newest seen). */
     uint64_t painted_px;
-    unsigned int fence_seq[GUID_PAINT_DEPTH];
+    uint64_t fence_seq[GUID_PAINT_DEPTH];
     unsigned nfences;
+    uint64_t seq64;
+    /* Frame pacing: the newest put, how far the X server is known to have
+     * executed requests (a fence reply came back), and the one fence a
+     * FRAME_MARK asked for (0: none in flight). */
+    uint64_t put_pos, read_pos, mark_fence;
 };
 
 /* Connect to the dom0 X server and check what guid needs (depth-24 root in
@@ -112,7 +118,7 @@ bool guid_xside_take_layout_changed(struct guid_xside *xs);
 /* Paint backpressure, called by the main loop: send a fence after the
  * puts of this round (before flushing; win_paint sends one after each
  * band), and see whether fences came back (true when one did: collected
- * damage may be painted now). */
+ * damage may be painted now, or frame marks answered). */
 void guid_xside_paint_fence(struct guid_xside *xs);
 bool guid_xside_paint_done(struct guid_xside *xs);
 

@@ -1,6 +1,7 @@
 /* guid window state driven through a recording fake X side: state checks on
  * guest messages, damage clipping, dom0-initiated configure, fullscreen
- * policy, pools and dumps with a real local page mapper. */
+ * policy, pools and dumps with a real local page mapper, and frame pacing
+ * (FRAME_MARK answered by FRAME_SHOWN once the puts are read). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -26,6 +27,12 @@ struct fake {
     int nsent;
     uint32_t next_xid;
     uint32_t screen_w, screen_h;
+    /* Frame pacing: puts made, how far the "X server" has executed them,
+     * and how often wstate found a mark's puts not read yet. */
+    uint64_t put_pos, read_pos;
+    int fence_asks;
+    bool busy; /* paint backpressure: the X server has not caught up */
+    uint64_t now;
 };
 
 static struct fake F;
@@ -64,7 +71,17 @@ static void f_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
 {
     if (F.npaints < MAX_REC)
         F.paints[F.npaints++] = *r;
+    F.put_pos++;
 }
+static uint64_t f_paint_pos(void *ctx) { return F.put_pos; }
+static bool f_paint_read(void *ctx, uint64_t pos)
+{
+    if (pos <= F.read_pos)
+        return true;
+    F.fence_asks++;
+    return false;
+}
+static bool f_busy(void *ctx) { return F.busy; }
 static void f_screen(void *ctx, uint32_t *w, uint32_t *h)
 {
     *w = F.screen_w;
@@ -86,6 +103,7 @@ static const struct guid_xops xops = {
     .win_geometry = f_geometry, .win_title = f_title, .win_class = f_nop, .win_hints = f_nop,
     .win_transient = f_transient, .win_wm_flags = f_nop, .win_cursor = f_nop,
     .win_set_dump = f_set_dump, .win_paint = f_paint, .screen_size = f_screen,
+    .paint_busy = f_busy, .paint_pos = f_paint_pos, .paint_read = f_paint_read,
 };
 static const struct guid_sendops sendops = {.send = f_send};
 
@@ -302,6 +320,252 @@ static void fullscreen_becomes_maximized_and_guest_is_told(void **state)
     assert_int_equal(w->rect.x, 10);
 }
 
+/* ---- frame pacing ---- */
+
+static struct fen_mapper *pace_mapper;
+
+/* Window 1 (64x32) mapped with pixels, FRAME_PACING granted, every put so
+ * far read by the X server, nothing sent yet. */
+static int setup_paced(void **state)
+{
+    if (setup(state) != 0)
+        return -1;
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    pace_mapper = fen_mapper_create("local:/tmp");
+    assert_non_null(pace_mapper);
+    guid_wstate_set_mapper(ws, pace_mapper, FEN_DUMP_LOCAL_POOL);
+    struct fen_msg pool = {.type = FEN_MSG_POOL};
+    pool.u.pool = (struct fen_msg_pool){8, 0};
+    assert_int_equal(guid_wstate_handle(ws, &pool, make_pool(8), &err), FEN_OK);
+    assert_int_equal(create(ws, 1, 10, 10, 64, 32, 0), FEN_OK);
+    assert_int_equal(dump(ws, 1, 64, 32, 0, 1, &err), FEN_OK);
+    assert_int_equal(simple(ws, FEN_MSG_MAP, 1), FEN_OK);
+    guid_wstate_set_features(ws, FEN_FEATURE_FRAME_PACING);
+    F.read_pos = F.put_pos;
+    F.nsent = 0;
+    F.npaints = 0;
+    return 0;
+}
+static int teardown_paced(void **state)
+{
+    guid_wstate_reset(*state);
+    guid_wstate_set_mapper(*state, NULL, FEN_DUMP_LOCAL_POOL);
+    fen_mapper_destroy(pace_mapper);
+    return teardown(state);
+}
+
+static enum fen_err mark(struct guid_wstate *ws, uint32_t id, uint32_t serial,
+                         struct fen_error *err)
+{
+    struct fen_msg m = {.type = FEN_MSG_FRAME_MARK, .window = id};
+    m.u.frame.serial = serial;
+    return guid_wstate_handle(ws, &m, -1, err);
+}
+
+static enum fen_err damage(struct guid_wstate *ws, uint32_t id, struct fen_rect r)
+{
+    struct fen_msg m = {.type = FEN_MSG_DAMAGE, .window = id};
+    m.u.damage.count = 1;
+    m.u.damage.rects[0] = r;
+    struct fen_error err;
+    return guid_wstate_handle(ws, &m, -1, &err);
+}
+
+/* How many FRAME_SHOWN were sent (for window `id`), and the last serial. */
+static int shown(uint32_t id, uint32_t *serial)
+{
+    int n = 0;
+    for (int i = 0; i < F.nsent; i++) {
+        if (F.sent_type[i] != FEN_MSG_FRAME_SHOWN)
+            continue;
+        assert_int_equal(F.sent_window[i], id);
+        memcpy(serial, F.sent_body[i], 4);
+        n++;
+    }
+    return n;
+}
+
+/* The X server executed every put made so far (a fence reply came back);
+ * the loop flushes (at monotonic time F.now). */
+static void fence_reply(struct guid_wstate *ws)
+{
+    F.read_pos = F.put_pos;
+    guid_wstate_flush(ws, F.now);
+}
+
+static void mark_with_nothing_to_paint_is_answered_at_once(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    assert_int_equal(mark(ws, 1, 41, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 41);
+    assert_int_equal(F.fence_asks, 0);
+    /* Damage outside the window paints nothing: answered at once too. */
+    assert_int_equal(damage(ws, 1, (struct fen_rect){500, 500, 10, 10}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 42, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 2);
+    assert_int_equal(serial, 42);
+    assert_int_equal(F.npaints, 0);
+}
+
+static void mark_after_damage_waits_for_the_paint_and_its_fence(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 7, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 0); /* damage collected, not painted yet */
+    guid_wstate_flush(ws, 0);
+    assert_int_equal(F.npaints, 1);
+    assert_int_equal(shown(1, &serial), 0); /* painted, the X server not done */
+    assert_true(F.fence_asks > 0);
+    guid_wstate_flush(ws, 0); /* no reply yet: still nothing */
+    assert_int_equal(shown(1, &serial), 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 7);
+    fence_reply(ws); /* answered once */
+    assert_int_equal(shown(1, &serial), 1);
+}
+
+static void mark_waits_for_puts_still_in_flight(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 8, 8}), FEN_OK);
+    guid_wstate_flush(ws, 0); /* painted before the mark, not read yet */
+    assert_int_equal(mark(ws, 1, 3, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 3);
+}
+
+static void a_newer_mark_replaces_the_unanswered_one(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 16}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 10, &err), FEN_OK);
+    guid_wstate_flush(ws, 0); /* mark 10 painted, waiting for its fence */
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 16, 64, 16}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 11, &err), FEN_OK);
+    fence_reply(ws); /* read mark 10's puts, painted mark 11's */
+    assert_int_equal(shown(1, &serial), 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 11);
+    /* A mark replaced while its damage waits is not answered either. */
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 4, 4}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 12, &err), FEN_OK);
+    assert_int_equal(mark(ws, 1, 13, &err), FEN_OK);
+    guid_wstate_flush(ws, 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 2);
+    assert_int_equal(serial, 13);
+}
+
+static void marks_on_hidden_windows_are_answered_or_dropped(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    /* Unmapped: nothing shown, answered at once even with damage. */
+    assert_int_equal(simple(ws, FEN_MSG_UNMAP, 1), FEN_OK);
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 20, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 20);
+    /* A waiting mark is answered when its window is unmapped. */
+    assert_int_equal(simple(ws, FEN_MSG_MAP, 1), FEN_OK);
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 21, &err), FEN_OK);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(simple(ws, FEN_MSG_UNMAP, 1), FEN_OK);
+    assert_int_equal(shown(1, &serial), 2);
+    assert_int_equal(serial, 21);
+    /* No pixels yet: answered at once. */
+    assert_int_equal(create(ws, 2, 0, 0, 10, 10, 0), FEN_OK);
+    assert_int_equal(simple(ws, FEN_MSG_MAP, 2), FEN_OK);
+    F.nsent = 0;
+    assert_int_equal(mark(ws, 2, 30, &err), FEN_OK);
+    assert_int_equal(shown(2, &serial), 1);
+    assert_int_equal(serial, 30);
+    /* A destroyed window's mark is dropped: never answered. */
+    F.nsent = 0;
+    assert_int_equal(simple(ws, FEN_MSG_MAP, 1), FEN_OK);
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 22, &err), FEN_OK);
+    assert_int_equal(simple(ws, FEN_MSG_DESTROY, 1), FEN_OK);
+    guid_wstate_flush(ws, 0);
+    fence_reply(ws);
+    assert_int_equal(F.nsent, 0);
+    /* An unknown window is a protocol error, as for DAMAGE. */
+    assert_int_equal(mark(ws, 1, 23, &err), FEN_E_STATE);
+    assert_non_null(strstr(err.reason, "unknown window"));
+}
+
+static void mark_without_the_negotiated_feature_is_refused(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    guid_wstate_set_features(ws, 0);
+    assert_int_equal(mark(ws, 1, 1, &err), FEN_E_STATE);
+    assert_non_null(strstr(err.reason, "FRAME_MARK"));
+    assert_non_null(strstr(err.reason, "not negotiated"));
+    assert_int_equal(F.nsent, 0);
+}
+
+static void paint_budget_and_busy_x_server_delay_the_answer(void **state)
+{
+    struct guid_wstate *ws = *state;
+    struct fen_error err;
+    uint32_t serial = 0;
+    /* 30000 px/s, bursts of 1000: the full-window paint (2048 px) leaves
+     * the qube in debt. */
+    guid_wstate_set_paint_budget(ws, 30000);
+    F.now = 1000;
+    guid_wstate_flush(ws, F.now);
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    guid_wstate_flush(ws, F.now);
+    fence_reply(ws);
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 64, 32}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 50, &err), FEN_OK);
+    int painted = F.npaints;
+    F.now = 1001;
+    guid_wstate_flush(ws, F.now);
+    assert_int_equal(F.npaints, painted); /* out of budget: collected */
+    assert_true(guid_wstate_flush_due(ws, F.now) > 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 0);
+    F.now = 2000;
+    guid_wstate_flush(ws, F.now); /* budget back: painted, then read */
+    assert_int_equal(F.npaints, painted + 1);
+    assert_int_equal(shown(1, &serial), 0);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 1);
+    assert_int_equal(serial, 50);
+    /* The X server still busy with earlier puts: the damage waits too. */
+    guid_wstate_set_paint_budget(ws, 0);
+    F.busy = true;
+    assert_int_equal(damage(ws, 1, (struct fen_rect){0, 0, 8, 8}), FEN_OK);
+    assert_int_equal(mark(ws, 1, 51, &err), FEN_OK);
+    guid_wstate_flush(ws, F.now);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 1);
+    F.busy = false;
+    guid_wstate_flush(ws, F.now);
+    fence_reply(ws);
+    assert_int_equal(shown(1, &serial), 2);
+    assert_int_equal(serial, 51);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +578,20 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(fullscreen_becomes_maximized_and_guest_is_told, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(mark_with_nothing_to_paint_is_answered_at_once,
+                                        setup_paced, teardown_paced),
+        cmocka_unit_test_setup_teardown(mark_after_damage_waits_for_the_paint_and_its_fence,
+                                        setup_paced, teardown_paced),
+        cmocka_unit_test_setup_teardown(mark_waits_for_puts_still_in_flight, setup_paced,
+                                        teardown_paced),
+        cmocka_unit_test_setup_teardown(a_newer_mark_replaces_the_unanswered_one, setup_paced,
+                                        teardown_paced),
+        cmocka_unit_test_setup_teardown(marks_on_hidden_windows_are_answered_or_dropped,
+                                        setup_paced, teardown_paced),
+        cmocka_unit_test_setup_teardown(mark_without_the_negotiated_feature_is_refused,
+                                        setup_paced, teardown_paced),
+        cmocka_unit_test_setup_teardown(paint_budget_and_busy_x_server_delay_the_answer,
+                                        setup_paced, teardown_paced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
