@@ -144,6 +144,7 @@ struct agent {
     struct fen_reader *reader;
     struct fen_writer *writer;
     bool ready;             /* dom0's HELLO accepted: window messages may flow */
+    bool no_pacing;         /* --no-frame-pacing: never offer it */
     bool pacing;            /* both sides agreed on FEN_FEATURE_FRAME_PACING */
     uint32_t dom0_w, dom0_h;
 

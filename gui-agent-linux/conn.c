@@ -168,7 +168,7 @@ static int announce_pool(struct agent *a, struct fen_pool *pool)
 /* HELLO features the agent can use: frame pacing needs a driver that paces. */
 static uint32_t our_features(const struct agent *a)
 {
-    return a->drv && drv_mode_can_pace(a->drv) ? FEN_FEATURE_FRAME_PACING : 0;
+    return !a->no_pacing && a->drv && drv_mode_can_pace(a->drv) ? FEN_FEATURE_FRAME_PACING : 0;
 }
 
 static void handle_hello(struct agent *a, const struct fen_msg_hello *h)

@@ -25,7 +25,7 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: gui-agent --qube NAME --listen SPEC [--display DPY] [--pool-mib N]\n"
-            "                 [--nice N]\n"
+            "                 [--nice N] [--no-frame-pacing]\n"
             "\n"
             "Guest side of Fenestra's GUI: shows every top-level window of the guest X\n"
             "server (the one in $DISPLAY, or --display) as a window on dom0, through\n"
@@ -43,6 +43,10 @@ static void usage(FILE *out)
             "  --nice N         scheduling priority to run at, -20..19 (default %d; 0\n"
             "                   leaves it as started): damage must reach dom0 before\n"
             "                   the application overwrites the pixels\n"
+            "  --no-frame-pacing  do not offer frame pacing to dom0: with the Fenestra\n"
+            "                   Xorg driver, an application drawing faster than dom0\n"
+            "                   shows is then not held, and dom0 may show its frames\n"
+            "                   torn or merged\n"
             "  --help           this text\n"
             "\n"
             "Pixels are copied from each window's composite pixmap into shared pages\n"
@@ -208,6 +212,7 @@ int main(int argc, char **argv)
         {"qube", required_argument, NULL, 'q'},   {"listen", required_argument, NULL, 'l'},
         {"display", required_argument, NULL, 'd'}, {"pool-mib", required_argument, NULL, 'p'},
         {"nice", required_argument, NULL, 'n'},   {"help", no_argument, NULL, 'h'},
+        {"no-frame-pacing", no_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     struct agent a = {.scratch_fd = -1, .cursor_glyph_sent = UINT32_MAX - 1};
@@ -245,6 +250,9 @@ int main(int argc, char **argv)
             }
             break;
         }
+        case 'P':
+            a.no_pacing = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;

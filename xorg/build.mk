@@ -49,6 +49,7 @@ $(O)/tests/fen-glcolors: $(call obj_of,tests/xorg/gl_colors.c)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,gl x11)
 TEST_PROGRAMS += $(O)/tests/fen-glcolors
 $(call test_script,tests/xorg/e2e-driver.sh,xorg)
+$(call test_script,tests/xorg/pacing-e2e.sh,xorg)
 $(call test_script,tests/xorg/gl-driver.sh,xorg)
 $(call test_script,tests/xorg/integration-on-xorg.sh,xorg)
 
