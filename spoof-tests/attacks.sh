@@ -281,6 +281,27 @@ new_guest --no-hello
 g "create 106 10 10 20 20"
 expect_dropped "a guest that skips HELLO: dropped" "expected HELLO"
 
+# --- 27b. frame pacing: a FRAME_MARK from a guest that did not advertise
+#          FEN_FEATURE_FRAME_PACING is refused; a guest that did is granted it
+#          and has each mark answered (FRAME_SHOWN, same serial)
+new_guest
+g "pool 64" "create 107 30 30 40 30" "dump 107" "map 107" "mark 107 5"
+expect_dropped "FRAME_MARK without negotiating frame pacing: dropped" "FRAME_MARK.*not negotiated"
+new_guest --pacing
+g "pool 64" "create 108 30 30 40 30" "title 108 paced" "dump 108" "fill 108 $GREEN" "map 108" \
+    "damage 108 0 0 40 30" "mark 108 7"
+wait_work_count 1
+check "frame pacing: guid grants it in its HELLO" grep -q 'recv HELLO window=0 .*features=0x1' "$HLOG"
+check "... and logs the grant" log_has 'gui protocol .* up, features granted: frame-pacing'
+# the guest prints what dom0 sent when it reads its next script line
+frame_shown() { gsync && grep -q "recv FRAME_SHOWN window=108 .*serial=$1\$" "$HLOG"; }
+check "... a mark behind damage is answered once painted" wait_until 5 frame_shown 7
+g "mark 108 8"
+check "... a mark with nothing to paint is answered" wait_until 5 frame_shown 8
+expect_intact "frame pacing: marks answered, frame intact"
+g "mark 4242 9"
+expect_dropped "FRAME_MARK for an unknown window: dropped" "FRAME_MARK: unknown window"
+
 # --- 28. duplicate and unknown window ids
 new_guest
 g "create 105 10 10 20 20" "create 105 10 10 20 20"

@@ -10,7 +10,10 @@
  * paints lie inside the dump and the visible content area and only read
  * mapped guest memory; windows stay within max_windows and their mapped
  * memory within max_window_memory (and is accounted exactly); a window
- * fullscreen by policy covers exactly one monitor; ids are unique. */
+ * fullscreen by policy covers exactly one monitor; ids are unique.  Frame
+ * pacing: FRAME_SHOWN answers only the newest unanswered FRAME_MARK of a
+ * window that exists, once; and at the end, with time, budget and the X
+ * server's replies given, no mark is left unanswered. */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,9 +89,15 @@ static int f_set_dump(void *ctx, struct guid_win *w, const struct guid_dump *d)
 static uint64_t fz_since;
 static bool f_busy(void *ctx) { return fz_since >= FUZZ_BAND; }
 
+/* Puts made, and how many of them the X server has executed. */
+static uint64_t fz_puts, fz_read;
+static uint64_t f_paint_pos(void *ctx) { return fz_puts; }
+static bool f_paint_read(void *ctx, uint64_t pos) { return pos <= fz_read; }
+
 static void f_paint(void *ctx, struct guid_win *w, const struct fen_rect *r)
 {
     const struct guid_dump *d = &w->dump;
+    fz_puts++;
     if ((uint64_t)r->w * r->h > FUZZ_BAND)
         abort(); /* one request is at most one band */
     fz_since += (uint64_t)r->w * r->h;
@@ -122,8 +131,24 @@ static void f_fullscreen(void *ctx, struct guid_win *w)
             return;
     abort(); /* unframed, and not exactly a monitor */
 }
+/* The newest unanswered FRAME_MARK per window id (ids are 0..9). */
+static struct {
+    bool open;
+    uint32_t serial;
+} fz_marks[10];
+static struct guid_wstate *fz_ws;
+
 static int f_send(void *ctx, uint32_t type, uint32_t window, const void *body, uint32_t len)
 {
+    if (type != FEN_MSG_FRAME_SHOWN)
+        return 0;
+    struct fen_msg_frame f;
+    if (len != sizeof f || window >= 10 || guid_wstate_find(fz_ws, window) == NULL)
+        abort();
+    memcpy(&f, body, sizeof f);
+    if (!fz_marks[window].open || fz_marks[window].serial != f.serial)
+        abort(); /* not the newest mark, or answered twice */
+    fz_marks[window].open = false;
     return 0;
 }
 
@@ -134,6 +159,7 @@ static const struct guid_xops xops = {
     .win_set_dump = f_set_dump, .win_paint = f_paint, .screen_size = f_screen,
     .monitor_of = f_monitor_of, .fullscreen_changed = f_fullscreen,
     .paint_busy = f_busy, .paint_band = FUZZ_BAND,
+    .paint_pos = f_paint_pos, .paint_read = f_paint_read,
 };
 static const struct guid_sendops sendops = {.send = f_send};
 
@@ -250,9 +276,13 @@ static int build_guest(struct input *in, uint32_t op)
         struct fen_msg_cursor c = {g == 255 ? FEN_CURSOR_DEFAULT : g};
         return parse(FEN_MSG_CURSOR, id, &c, sizeof c);
     }
-    default: {
+    case 12: {
         struct fen_msg_pool p = {take(in, 1) % 200 + 1, take(in, 1) % 3};
         return parse(FEN_MSG_POOL, 0, &p, sizeof p);
+    }
+    default: {
+        struct fen_msg_frame f = {take(in, 1)};
+        return parse(FEN_MSG_FRAME_MARK, id, &f, sizeof f);
     }
     }
 }
@@ -264,6 +294,7 @@ struct session {
 
 static void drop(struct session *s)
 {
+    memset(fz_marks, 0, sizeof fz_marks); /* a new connection */
     guid_wstate_reset(s->ws);
     guid_wstate_set_mapper(s->ws, NULL, FEN_DUMP_LOCAL_POOL);
     fen_mapper_destroy(s->mapper);
@@ -303,22 +334,42 @@ static void check_invariants(struct guid_wstate *ws)
         abort();
 }
 
+/* Every mark is answered once the X server has caught up, the budget is
+ * lifted and collected damage is painted: none waits forever. */
+static void check_marks_drain(struct guid_wstate *ws, uint64_t now_ms)
+{
+    guid_wstate_set_paint_budget(ws, 0);
+    fz_read = UINT64_MAX;
+    for (int i = 0; i < 200; i++) {
+        fz_since = 0;
+        guid_wstate_flush(ws, now_ms);
+    }
+    for (size_t i = 0; i < guid_wstate_count(ws); i++) {
+        struct guid_win *w = guid_wstate_at(ws, i);
+        if (w->mark != GUID_MARK_NONE || fz_marks[w->id].open)
+            abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint64_t now_ms = 1000;
     struct input in = {data, size};
     fz_since = 0;
+    fz_puts = fz_read = 0;
     struct session s = {guid_wstate_create("fuzz", FRAME, &xops, &sendops), NULL};
     if (s.ws == NULL)
         return 0;
+    fz_ws = s.ws;
+    guid_wstate_set_features(s.ws, FEN_FEATURE_FRAME_PACING);
     struct guid_wpolicy pol = {.allow_fullscreen = true, .max_windows = 6,
                                .max_memory = 4u << 20};
     (void)guid_wstate_set_policy(s.ws, &pol);
     drop(&s);
     for (int steps = 0; in.n > 0 && steps < 200; steps++) {
-        uint32_t op = take(&in, 1) % 19;
+        uint32_t op = take(&in, 1) % 20;
         struct fen_error err;
-        if (op <= 12) {
+        if (op <= 12 || op == 19) {
             if (build_guest(&in, op) != 0) {
                 drop(&s); /* conn.c drops on a malformed message */
                 continue;
@@ -326,6 +377,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int fd = -1;
             if (msg.type == FEN_MSG_POOL)
                 fd = make_pool(msg.u.pool.npages);
+            if (msg.type == FEN_MSG_FRAME_MARK && msg.window < 10) { /* may be answered at once */
+                fz_marks[msg.window].open = true;
+                fz_marks[msg.window].serial = msg.u.frame.serial;
+            }
+            if (msg.type == FEN_MSG_DESTROY && msg.window < 10)
+                fz_marks[msg.window].open = false; /* dropped with its window */
             if (guid_wstate_handle(s.ws, &msg, fd, &err) != FEN_OK) {
                 if (err.reason[0] == '\0')
                     abort(); /* every refusal says why (guid logs it) */
@@ -349,8 +406,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else if (op == 16) {
             now_ms += take(&in, 1); /* time passes: collected damage and geometry land */
             uint32_t how = take(&in, 1);
-            if (how & 2)
+            if (how & 2) {
                 fz_since = 0; /* the X server replied to the last batch */
+                fz_read = fz_puts;
+            }
             if (guid_wstate_flush_due(s.ws, now_ms) == 0 || (how & 1))
                 guid_wstate_flush(s.ws, now_ms);
         } else {
@@ -361,6 +420,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         check_invariants(s.ws);
     }
+    check_marks_drain(s.ws, now_ms);
     guid_wstate_destroy(s.ws);
     fen_mapper_destroy(s.mapper);
     return 0;

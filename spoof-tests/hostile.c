@@ -14,6 +14,8 @@
  *   dump ID [W H]                    share pages for the window, FEN_MSG_WINDOW_DUMP
  *   fill ID RRGGBB [X Y W H]         write pixels into the window's pages
  *   damage ID X Y W H                FEN_MSG_DAMAGE
+ *   mark ID SERIAL                   FEN_MSG_FRAME_MARK (dom0 answers FRAME_SHOWN
+ *                                    when --pacing was granted, else drops us)
  *   raw TYPE WINDOW [HEX]            any header + body (HEX bytes)
  *   bytes HEX                        raw bytes on the channel
  *   repeat N COMMAND...              run COMMAND N times
@@ -26,6 +28,7 @@
  *   expect-close SECS                exit 0 if dom0 closes the channel in time, else 3
  *   hold                             keep running, reading dom0's messages, until killed
  *
+ * --pacing advertises FEN_FEATURE_FRAME_PACING in the HELLO.
  * Every message dom0 sends is printed to stdout as "recv TYPE window=N ...".
  * Numbers accept 0x prefixes and negatives; the point is to send anything.
  * Exit: 0 done, 1 usage/setup error, 2 channel closed by dom0 early,
@@ -143,6 +146,12 @@ static int pump(struct hostile *h, int timeout_ms)
                 break;
             case FEN_MSG_DUMP_ACK:
                 printf(" serial=%u", m.u.dump_ack.serial);
+                break;
+            case FEN_MSG_FRAME_SHOWN:
+                printf(" serial=%u", m.u.frame.serial);
+                break;
+            case FEN_MSG_HELLO:
+                printf(" features=0x%x", m.u.hello.features);
                 break;
             default:
                 break;
@@ -363,6 +372,10 @@ static int run_command(struct hostile *h, char **a, int n)
         } m = {{1}, {(int32_t)num(a[2]), (int32_t)num(a[3]), (uint32_t)num(a[4]), (uint32_t)num(a[5])}};
         return send_msg(h, FEN_MSG_DAMAGE, (uint32_t)num(a[1]), &m, sizeof m);
     }
+    if (!strcmp(c, "mark") && n >= 3) {
+        struct fen_msg_frame m = {(uint32_t)num(a[2])};
+        return send_msg(h, FEN_MSG_FRAME_MARK, (uint32_t)num(a[1]), &m, sizeof m);
+    }
     if (!strcmp(c, "raw") && n >= 3) {
         size_t len = unhex(n > 3 ? a[3] : NULL, buf, sizeof buf);
         return send_msg(h, (uint32_t)num(a[1]), (uint32_t)num(a[2]), buf, (uint32_t)len);
@@ -486,16 +499,18 @@ int main(int argc, char **argv)
     struct hostile *h = calloc(1, sizeof *h);
     const char *script = NULL;
     int no_hello = 0;
+    uint32_t features = 0;
     static const struct option opts[] = {{"listen", 1, 0, 'l'}, {"script", 1, 0, 's'},
-                                         {"no-hello", 0, 0, 'n'}, {"help", 0, 0, 'h'},
-                                         {0, 0, 0, 0}};
+                                         {"no-hello", 0, 0, 'n'}, {"pacing", 0, 0, 'p'},
+                                         {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     for (int o; (o = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (o) {
         case 'l': h->spec = optarg; break;
         case 's': script = optarg; break;
         case 'n': no_hello = 1; break;
+        case 'p': features |= FEN_FEATURE_FRAME_PACING; break;
         default:
-            printf("usage: fen-hostile --listen SPEC [--script FILE] [--no-hello]\n"
+            printf("usage: fen-hostile --listen SPEC [--script FILE] [--no-hello] [--pacing]\n"
                    "A hostile guest for spoof tests; see spoof-tests/hostile.c for commands.\n");
             return o == 'h' ? 0 : 1;
         }
@@ -518,7 +533,8 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (!no_hello) {
         struct fen_msg_hello hello = {.magic = FEN_PROTO_MAGIC, .major = FEN_PROTO_MAJOR,
-                                      .minor = FEN_PROTO_MINOR, .stream = FEN_STREAM_GUI};
+                                      .minor = FEN_PROTO_MINOR, .stream = FEN_STREAM_GUI,
+                                      .features = features};
         if (send_msg(h, FEN_MSG_HELLO, 0, &hello, sizeof hello) < 0)
             return 2;
     }

@@ -7,7 +7,8 @@
 #   spoof_setup NAME [CONFIG-LINES...]   Xvfb, config file, both guids, neighbor
 #                              ($SPOOF_DOM0_GEOM: dom0 size; a function
 #                              spoof_dom0_ready, if defined, runs before the guids)
-#   new_guest [--no-hello]     end the previous hostile guest, start a fresh one
+#   new_guest [--no-hello | --pacing]  end the previous hostile guest, start a
+#                              fresh one (--pacing: it advertises frame pacing)
 #   g LINE...                  script lines for the hostile guest
 #   gsync                      wait until the guest ran everything sent so far
 #   expect_intact CASE         TAP: guid alive, every work window framed in blue
@@ -66,7 +67,7 @@ new_guest() {
             "local:$CH" "$T/guest$GN.fifo"
         exec 7>"$T/guest$GN.fifo"
     else
-        hostile_open "guest$GN" "$CH"
+        hostile_open "guest$GN" "$CH" "$@"
     fi
     GUEST_OPEN=1
     HLOG=$T/guest$GN.log
