@@ -41,7 +41,9 @@ struct fen_block {
     uint32_t frame;
     Bool frame_pending;
     uint32_t frame_epoch; /* pending only while the pacer that saw it paces */
-    CARD32 frame_at; /* GetTimeInMillis() of its put */
+    CARD32 frame_at; /* GetTimeInMillis() of the last frame's put */
+    Bool frame_seen; /* frame_at is set */
+    CARD32 held_ms;  /* time puts into the block were held since frame_at */
 };
 
 /* Where pool pixmaps live (Option "PoolBackend"). */
@@ -58,6 +60,7 @@ struct fen_drv {
     uint32_t pool_mb;
     uint32_t put_band_pixels; /* 0: MIT-SHM puts run whole */
     uint32_t frame_timeout_ms; /* frame pacing: longest hold */
+    uint32_t pace_interval_ms; /* frame pacing: frames closer than this are paced */
     enum fen_pool_backend pool_backend;
     uint32_t xen_domid; /* FEN_POOL_XEN: the domain the pages are granted to */
     /* screen */
@@ -116,9 +119,10 @@ void fen_shmband_screen_init(ScreenPtr screen, uint32_t pixels);
 #define FEN_FRAME_PIXELS (512u * 1024u)
 
 /* fenestra_pacing.c (SelectFrames / FramePainted / FrameNotify of the
- * extension).  init: the extension's first event number, and how long a
- * put is held at most. */
-Bool fen_pacing_init(int first_event, uint32_t timeout_ms);
+ * extension).  init: the extension's first event number, how long a put is
+ * held at most, and how close frames must follow each other to be paced. */
+Bool fen_pacing_init(int first_event, uint32_t timeout_ms, uint32_t interval_ms);
+#define FEN_DEFAULT_PACE_INTERVAL_MS 8
 void fen_pacing_close(void);
 int fen_pacing_select(ClientPtr client, Bool enable);
 void fen_pacing_painted(ClientPtr client, WindowPtr win, uint32_t serial);

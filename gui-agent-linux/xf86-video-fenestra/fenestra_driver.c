@@ -37,7 +37,13 @@ static DriverRec fen_driver = {
 enum { FEN_CHIP = 0 };
 static SymTabRec fen_chipsets[] = {{FEN_CHIP, "fenestra"}, {-1, NULL}};
 
-enum { OPTION_POOL_MB, OPTION_PUT_BAND_PIXELS, OPTION_POOL_BACKEND, OPTION_FRAME_TIMEOUT_MS };
+enum {
+    OPTION_POOL_MB,
+    OPTION_PUT_BAND_PIXELS,
+    OPTION_POOL_BACKEND,
+    OPTION_FRAME_TIMEOUT_MS,
+    OPTION_PACE_INTERVAL_MS,
+};
 static const OptionInfoRec fen_options[] = {
     /* where window pixmaps live: "local" (a sealed memfd, default) or
      * "xen:DOMID" (pages granted to DOMID, normally 0: dom0) */
@@ -50,6 +56,9 @@ static const OptionInfoRec fen_options[] = {
     /* frame pacing: a held put runs anyway after this many ms without
      * dom0's answer (fenestra_pacing.c; default 50) */
     {OPTION_FRAME_TIMEOUT_MS, "FrameTimeoutMs", OPTV_INTEGER, {0}, FALSE},
+    /* frame pacing: only frames put less than this many ms after the
+     * previous one are paced (default 8; 0: none) */
+    {OPTION_PACE_INTERVAL_MS, "PaceIntervalMs", OPTV_INTEGER, {0}, FALSE},
     {-1, NULL, OPTV_NONE, {0}, FALSE},
 };
 
@@ -206,6 +215,8 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
     xf86GetOptValInteger(options, OPTION_PUT_BAND_PIXELS, &band_pixels);
     int frame_timeout = FENEXT_FRAME_TIMEOUT_MS;
     xf86GetOptValInteger(options, OPTION_FRAME_TIMEOUT_MS, &frame_timeout);
+    int pace_interval = FEN_DEFAULT_PACE_INTERVAL_MS;
+    xf86GetOptValInteger(options, OPTION_PACE_INTERVAL_MS, &pace_interval);
     const char *backend = xf86GetOptValString(options, OPTION_POOL_BACKEND);
     if (!parse_pool_backend(backend, &drv->pool_backend, &drv->xen_domid)) {
         /* A guest whose X server does not start has no desktop at all: run,
@@ -227,6 +238,12 @@ static Bool fen_pre_init(ScrnInfoPtr scrn, int flags)
         return FALSE;
     }
     drv->frame_timeout_ms = (uint32_t)frame_timeout;
+    if (pace_interval < 0 || pace_interval > FEN_MAX_FRAME_TIMEOUT_MS) {
+        xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PaceIntervalMs must be 0..%d\n",
+                   FEN_MAX_FRAME_TIMEOUT_MS);
+        return FALSE;
+    }
+    drv->pace_interval_ms = (uint32_t)pace_interval;
     if (pool_mb < 1 || pool_mb > FEN_MAX_POOL_MB) {
         xf86DrvMsg(scrn->scrnIndex, X_ERROR, "fenestra: PoolMB must be 1..%d\n", FEN_MAX_POOL_MB);
         return FALSE;

@@ -207,8 +207,8 @@ Bool fen_ext_init(ScreenPtr screen)
         return FALSE;
     ExtensionEntry *ext = AddExtension(FENEXT_NAME, FenextNumberEvents, 0, proc_fenestra,
                                        sproc_fenestra, fen_ext_close_down, StandardMinorOpcode);
-    uint32_t timeout = FEN_DRV(xf86ScreenToScrn(screen))->frame_timeout_ms;
-    if (!ext || !fen_pacing_init(ext->eventBase, timeout))
+    struct fen_drv *drv = FEN_DRV(xf86ScreenToScrn(screen));
+    if (!ext || !fen_pacing_init(ext->eventBase, drv->frame_timeout_ms, drv->pace_interval_ms))
         return FALSE;
     fen_ext_screen = screen;
     return TRUE;

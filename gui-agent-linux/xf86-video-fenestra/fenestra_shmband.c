@@ -127,9 +127,11 @@ static Bool fen_shmband_create_screen_resources(ScreenPtr screen)
         xf86DrvMsg(scrn->scrnIndex, X_INFO,
                    "fenestra: MIT-SHM puts into pool windows streamed in bands of %u pixels\n",
                    band_pixels);
+    struct fen_drv *drv = FEN_DRV(scrn);
     xf86DrvMsg(scrn->scrnIndex, X_INFO,
-               "fenestra: MIT-SHM puts of more than %u pixels into pool windows are frames "
-               "(paced when the agent asks)\n", frame_pixels);
+               "fenestra: MIT-SHM puts of more than %u pixels into pool windows are frames, "
+               "paced when the agent asks and less than %u ms apart (at most %u ms)\n",
+               frame_pixels, drv->pace_interval_ms, drv->frame_timeout_ms);
     return TRUE;
 }
 

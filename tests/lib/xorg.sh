@@ -56,6 +56,7 @@ Section "Device"
     Option "PoolMB" "${FEN_XORG_POOL_MB:-256}"
 $([ -z "${FEN_XORG_PUT_BAND_PIXELS:-}" ] || echo "    Option \"PutBandPixels\" \"$FEN_XORG_PUT_BAND_PIXELS\"")
 $([ -z "${FEN_XORG_FRAME_TIMEOUT_MS:-}" ] || echo "    Option \"FrameTimeoutMs\" \"$FEN_XORG_FRAME_TIMEOUT_MS\"")
+$([ -z "${FEN_XORG_PACE_INTERVAL_MS:-}" ] || echo "    Option \"PaceIntervalMs\" \"$FEN_XORG_PACE_INTERVAL_MS\"")
 $([ -z "${FEN_XORG_POOL_BACKEND:-}" ] || echo "    Option \"PoolBackend\" \"$FEN_XORG_POOL_BACKEND\"")
 EndSection
 Section "Monitor"

@@ -7,8 +7,9 @@
  *   xorg-shmband BAND             server with PutBandPixels BAND (0 = off)
  *   xorg-shmband BAND small-pool  server with PoolMB 1: a window outside
  *                                 the pool is never split, one inside is
- *   xorg-shmband BAND pacing MS   frame pacing (fenestra_pacing.c) on a
- *                                 server with FrameTimeoutMs MS */
+ *   xorg-shmband BAND pacing T I  frame pacing (fenestra_pacing.c) on a
+ *                                 server with FrameTimeoutMs T and
+ *                                 PaceIntervalMs I */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -321,8 +322,9 @@ static void put_async(struct ctx *x, xcb_window_t win, xcb_gcontext_t gc,
     xcb_flush(x->c);
 }
 
-/* The server has FrameTimeoutMs `timeout` (driver-pixels.sh: 1000). */
-static void run_pacing(struct ctx *x, double timeout)
+/* The server has FrameTimeoutMs `timeout` and PaceIntervalMs `interval`
+ * (driver-pixels.sh: 1000 and 300). */
+static void run_pacing(struct ctx *x, double timeout, double interval)
 {
     const int w = x->s->width_in_pixels, h = x->s->height_in_pixels;
     xcb_gcontext_t gc;
@@ -346,6 +348,14 @@ static void run_pacing(struct ctx *x, double timeout)
     check(ev && ev->response_type == 0 && ((xcb_generic_error_t *)ev)->error_code == XCB_ACCESS,
           "a second client's SelectFrames is BadAccess while one paces");
     free(ev);
+
+    /* A frame put long after the previous one (a 60 fps application) is
+     * not paced; the next one, put right after it, is. */
+    usleep((useconds_t)(interval * 1300));
+    put_async(x, win, gc, &img);
+    sync_conn(x->c);
+    check(next_frame(x->watch, interval / 3, &damage) == 0 && damage > 0,
+          "a frame put more than PaceIntervalMs after the previous one is not paced");
 
     /* Answered at once: every frame is reported, after its damage, with
      * consecutive serials, and nothing waits for the timeout (the shell
@@ -412,7 +422,9 @@ static void run_pacing(struct ctx *x, double timeout)
     xcb_gcontext_t gc2 = xcb_generate_id(app);
     xcb_create_gc(app, gc2, win, 0, NULL);
     put_async(&y, win, gc2, &img2);
-    next_frame(other, 10 * timeout, &damage); /* unanswered */
+    sync_conn(app);
+    put_async(&y, win, gc2, &img2);            /* fast: a frame, left unanswered */
+    next_frame(other, 10 * timeout, &damage);
     put_async(&y, win, gc2, &img2);            /* held */
     usleep(50000);
     xcb_disconnect(app);
@@ -448,8 +460,8 @@ int main(int argc, char **argv)
     sync_conn(x.c);
     if (argc > 2 && strcmp(argv[2], "small-pool") == 0)
         run_small_pool(&x);
-    else if (argc > 3 && strcmp(argv[2], "pacing") == 0)
-        run_pacing(&x, atof(argv[3]));
+    else if (argc > 4 && strcmp(argv[2], "pacing") == 0)
+        run_pacing(&x, atof(argv[3]), atof(argv[4]));
     else
         run_default(&x);
     if (!(argc > 2 && strcmp(argv[2], "pacing") == 0))
