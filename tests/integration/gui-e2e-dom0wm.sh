@@ -29,7 +29,10 @@ check "the guest window appears in dom0" wait_until 10 _has_app
 W=$(printf '0x%x' "$(dom0_app)")
 dom0_state() { xprop -display "$DOM0" -id "$W" WM_STATE _NET_WM_STATE 2>/dev/null; }
 guest_state() { xprop -display "$GUEST" -id "$G" _NET_WM_STATE 2>/dev/null; }
-check "openbox manages it (WM_STATE Normal)" wait_until 10 eval 'dom0_state | grep -q "window state: Normal"'
+# Looked up again on each try: under load the first search can run while
+# openbox is still reparenting the window (a failure seen once in make check).
+_managed() { W=$(printf '0x%x' "$(dom0_app)") && dom0_state | grep -q "window state: Normal"; }
+check "openbox manages it (WM_STATE Normal)" wait_until 15 _managed
 
 check "the agent announces EWMH support on the guest root" bash -c \
     "xprop -display '$GUEST' -root _NET_SUPPORTED | grep -q _NET_ACTIVE_WINDOW &&
