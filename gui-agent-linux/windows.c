@@ -200,6 +200,7 @@ void win_disconnected(struct agent *a)
         w->ndom0_cfg = 0; /* requests of the old connection */
         w->title_sent = w->class_sent = w->hints_sent = false;
         w->flags_sent = 0;
+        w->mark_pending = false; /* pacing ended with the connection */
         dmg_reset(&w->acc);
         pix_free_old_shares(a, w);
     }
