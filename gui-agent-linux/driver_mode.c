@@ -271,8 +271,12 @@ void drv_mode_pace(struct drv_mode *d, bool on)
 {
     if (!drv_mode_can_pace(d) || d->pacing == on)
         return;
-    fenext_select_frames(d->conn, on);
-    xcb_flush(d->conn);
+    int err = fenext_select_frames(d->conn, on);
+    if (err) { /* BadAccess: another guest client took pacing first */
+        fen_log(WARN, "frame pacing refused by the fenestra driver (X error %d): frames are "
+                "not paced", err);
+        return;
+    }
     d->pacing = on;
     fen_log(INFO, "frame pacing %s", on ? "on: an application's next frame waits until dom0 "
                                           "has read the previous one"

@@ -151,11 +151,20 @@ int fenext_first_event(xcb_connection_t *conn)
     return ext && ext->present ? ext->first_event : -1;
 }
 
-void fenext_select_frames(xcb_connection_t *conn, int enable)
+int fenext_select_frames(xcb_connection_t *conn, int enable)
 {
     struct fenext_select_frames_req req = {
         .minor_opcode = X_FenextSelectFrames, .length = sizeof req / 4, .enable = enable != 0};
-    fenext_send_void(conn, &req, sizeof req, X_FenextSelectFrames);
+    struct iovec parts[3];
+    xcb_protocol_request_t proto = {
+        .count = 1, .ext = &fenext_xcb_id, .opcode = X_FenextSelectFrames, .isvoid = 1};
+    parts[2].iov_base = &req;
+    parts[2].iov_len = sizeof req;
+    xcb_void_cookie_t ck = {xcb_send_request(conn, XCB_REQUEST_CHECKED, parts + 2, &proto)};
+    xcb_generic_error_t *err = xcb_request_check(conn, ck);
+    int code = err ? err->error_code : 0;
+    free(err);
+    return code;
 }
 
 void fenext_frame_painted(xcb_connection_t *conn, xcb_window_t window, uint32_t serial)

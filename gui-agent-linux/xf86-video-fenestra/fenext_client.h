@@ -46,8 +46,10 @@ void fenext_release_hold(xcb_connection_t *conn, uint32_t hold);
 
 /* Frame pacing (1.2).  The extension's first event number, or -1. */
 int fenext_first_event(xcb_connection_t *conn);
-/* SelectFrames / FramePainted (unchecked; the caller flushes). */
-void fenext_select_frames(xcb_connection_t *conn, int enable);
+/* SelectFrames, checked (a round trip): 0, or the X error code (BadAccess:
+ * another client paces). */
+int fenext_select_frames(xcb_connection_t *conn, int enable);
+/* FramePainted (unchecked; the caller flushes). */
 void fenext_frame_painted(xcb_connection_t *conn, xcb_window_t window, uint32_t serial);
 /* 1 when ev is a FrameNotify (window and serial filled), else 0. */
 int fenext_frame_event(int first_event, const xcb_generic_event_t *ev, xcb_window_t *window,
