@@ -22,18 +22,25 @@ int fenext_present(xcb_connection_t *conn)
     return ext->present ? 1 : 0;
 }
 
+/* Send one fixed-size request; its sequence number (0: not sent). */
+static unsigned int fenext_send(xcb_connection_t *conn, void *req, size_t len, uint8_t minor,
+                                int isvoid, int flags)
+{
+    struct iovec parts[3];
+    xcb_protocol_request_t proto = {
+        .count = 1, .ext = &fenext_xcb_id, .opcode = minor, .isvoid = (uint8_t)isvoid};
+    parts[2].iov_base = req;
+    parts[2].iov_len = len;
+    return xcb_send_request(conn, flags, parts + 2, &proto);
+}
+
 /* Send one fixed-size request and wait for its reply (checked: an X error
  * comes back here, not through the event queue).  Returns the reply (caller
  * frees) or NULL. */
 static void *fenext_roundtrip(xcb_connection_t *conn, void *req, size_t len, uint8_t minor,
                               int flags)
 {
-    struct iovec parts[3];
-    xcb_protocol_request_t proto = {
-        .count = 1, .ext = &fenext_xcb_id, .opcode = minor, .isvoid = 0};
-    parts[2].iov_base = req;
-    parts[2].iov_len = len;
-    unsigned int seq = xcb_send_request(conn, XCB_REQUEST_CHECKED | flags, parts + 2, &proto);
+    unsigned int seq = fenext_send(conn, req, len, minor, 0, XCB_REQUEST_CHECKED | flags);
     if (seq == 0)
         return NULL;
     xcb_generic_error_t *err = NULL;
@@ -131,11 +138,7 @@ int fenext_get_window_pages(xcb_connection_t *conn, xcb_window_t window, uint32_
 /* Send one fixed-size request without a reply (unchecked). */
 static void fenext_send_void(xcb_connection_t *conn, void *req, size_t len, uint8_t minor)
 {
-    struct iovec parts[3];
-    xcb_protocol_request_t proto = {.count = 1, .ext = &fenext_xcb_id, .opcode = minor, .isvoid = 1};
-    parts[2].iov_base = req;
-    parts[2].iov_len = len;
-    xcb_send_request(conn, 0, parts + 2, &proto);
+    fenext_send(conn, req, len, minor, 1, 0);
 }
 
 void fenext_release_hold(xcb_connection_t *conn, uint32_t hold)
@@ -155,12 +158,8 @@ int fenext_select_frames(xcb_connection_t *conn, int enable)
 {
     struct fenext_select_frames_req req = {
         .minor_opcode = X_FenextSelectFrames, .length = sizeof req / 4, .enable = enable != 0};
-    struct iovec parts[3];
-    xcb_protocol_request_t proto = {
-        .count = 1, .ext = &fenext_xcb_id, .opcode = X_FenextSelectFrames, .isvoid = 1};
-    parts[2].iov_base = &req;
-    parts[2].iov_len = sizeof req;
-    xcb_void_cookie_t ck = {xcb_send_request(conn, XCB_REQUEST_CHECKED, parts + 2, &proto)};
+    xcb_void_cookie_t ck = {
+        fenext_send(conn, &req, sizeof req, X_FenextSelectFrames, 1, XCB_REQUEST_CHECKED)};
     xcb_generic_error_t *err = xcb_request_check(conn, ck);
     int code = err ? err->error_code : 0;
     free(err);
