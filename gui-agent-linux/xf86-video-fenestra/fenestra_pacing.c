@@ -186,6 +186,13 @@ static Bool serial_reached(uint32_t a, uint32_t b)
     return (int32_t)(a - b) <= 0;
 }
 
+/* dom0 has read the frames up to serial: b's frame, if among them, is done. */
+static void frame_shown(struct fen_block *b, uint32_t serial)
+{
+    if (pending(b) && serial_reached(b->frame, serial))
+        b->frame_pending = FALSE;
+}
+
 void fen_pacing_painted(ClientPtr client, WindowPtr win, uint32_t serial)
 {
     if (client != pacer)
@@ -194,13 +201,11 @@ void fen_pacing_painted(ClientPtr client, WindowPtr win, uint32_t serial)
      * resize gave the window a new pixmap after the frame). */
     PixmapPtr pixmap = win->drawable.pScreen->GetWindowPixmap(win);
     struct fen_block *b = pixmap ? fen_pixmap_block(pixmap) : NULL;
-    if (b && pending(b) && serial_reached(b->frame, serial))
-        b->frame_pending = FALSE;
-    for (int i = 0; i < nheld; i++) {
-        struct fen_block *hb = held[i].block;
-        if (held[i].window == win->drawable.id && pending(hb) && serial_reached(hb->frame, serial))
-            hb->frame_pending = FALSE;
-    }
+    if (b)
+        frame_shown(b, serial);
+    for (int i = 0; i < nheld; i++)
+        if (held[i].window == win->drawable.id)
+            frame_shown(held[i].block, serial);
     wake_ready();
 }
 
